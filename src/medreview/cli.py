@@ -1,0 +1,85 @@
+"""The `medreview` command line (contracts/INTERFACES.md, "Command line").
+
+Bad arguments or bad input exit with status 2 and one line on stderr naming the file and the
+problem; nothing else ever prints a traceback to a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from medreview.config import ConfigError, rule_settings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"medreview: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="medreview", description="The medical-review desk of insurance claims.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("triage", help="triage a case folder (referral.json and records/)")
+    t.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    t.add_argument("--json", action="store_true", help="print the triage as one JSON object")
+    t.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="the date to use when referral.json has no 'received'",
+    )
+    t.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not OCR scanned pages (faster; scans read as empty)",
+    )
+    d = sub.add_parser("demo", help="triage an example case and show the result")
+    d.add_argument("--case", default=None, help="the example case to run (default: the first)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "triage":
+            return _triage(args)
+        if args.command == "demo":
+            from medreview.demo import run_demo
+
+            return run_demo(args.case)
+    except ConfigError as exc:
+        print(f"medreview: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _triage(args: argparse.Namespace) -> int:
+    from medreview.casefolder import CaseFolderError
+    from medreview.output import to_json
+    from medreview.pipeline import triage_folder
+    from medreview.report import render
+
+    settings = rule_settings(os.environ)
+    try:
+        result = triage_folder(
+            args.case_dir, today=args.today or date.today(), settings=settings, ocr=not args.no_ocr
+        )
+    except CaseFolderError as exc:
+        print(f"medreview: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(to_json(result), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Settings from the environment, in one place, failing loudly on bad values.
+
+`MEDREVIEW_*` variables set the thresholds of the rules (DESIGN.md sections 3 and 4); each
+must be a positive whole number. The web application's settings read the same variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+
+from medreview.rules.model import Settings
+
+ENV_PREFIX = "MEDREVIEW_"
+
+
+class ConfigError(ValueError):
+    """A setting with a value that cannot be used; the message names the variable."""
+
+
+def rule_settings(env: Mapping[str, str]) -> Settings:
+    """The rule thresholds, defaults overridden by MEDREVIEW_<NAME> (e.g. MEDREVIEW_TREATMENT_GAP_DAYS)."""
+    values = {}
+    for f in fields(Settings):
+        name = ENV_PREFIX + f.name.upper()
+        raw = env.get(name)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+        if value < 0 or (value == 0 and f.name != "min_clinical_documents"):
+            raise ConfigError(f"{name}={raw!r} must be a positive whole number")
+        values[f.name] = value
+    return Settings(**values)

@@ -1,0 +1,192 @@
+"""From a case's records to its triage: read, split, classify, fold duplicates, audit, triage.
+
+This is the one path every entry point takes (the command line, and later the web application
+and its background tasks), so a case gives the same answer wherever it is run. It imports no
+Django: it takes a `Referral` and files, and returns a `CaseResult` of frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from medreview.casefolder import load_referral_file, record_files
+from medreview.reader import Fact, SourceDocument, read_file
+from medreview.reader.dedup import Candidate, find_duplicates
+from medreview.reader.split import split_packet
+from medreview.rules import chronology, gaps, language
+from medreview.rules.billing import count_service_lines, read_bill_lines
+from medreview.rules.calendars import holidays_for
+from medreview.rules.classify import classify_kind, extract_provider, single_date
+from medreview.rules.dates import filename_date, service_date
+from medreview.rules.model import Document, Gap, Referral, Settings, Triage
+from medreview.rules.text import header_zone, unflatten
+from medreview.rules.triage import triage
+
+# A report's own study is named in its header, before these sections cite earlier studies.
+_REPORT_BODY = re.compile(
+    r"^\s*(comparison|findings|technique|indication|clinical (history|indication)|history|impression)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    referral: Referral
+    documents: tuple[Document, ...]
+    facts: tuple[Fact, ...]
+    gaps: tuple[Gap, ...]
+    triage: Triage
+    chronology: tuple[chronology.Entry, ...]
+
+
+def triage_folder(
+    folder: Path, *, today: date, settings: Settings | None = None, ocr: bool = True
+) -> CaseResult:
+    """Triage a case folder; raises `CaseFolderError` for a bad folder, never for a bad record."""
+    referral = load_referral_file(folder, today=today)
+    return analyse(referral, record_files(folder), settings=settings or Settings(), ocr=ocr)
+
+
+def analyse(
+    referral: Referral, files: Iterable[tuple[Path, str]], *, settings: Settings, ocr: bool = True
+) -> CaseResult:
+    sources, facts = read_records(files, ocr=ocr)
+    known = tuple(p.name for p in referral.providers)
+    documents = fold_duplicates([build_document(s, referral, known) for s in sources])
+    found = gaps.audit(documents, facts, referral, settings)
+    due = referral.due or referral.received
+    holidays = holidays_for(referral.jurisdiction, referral.received.year, due.year)
+    decision = triage(referral, documents, found, holidays, settings)
+    return CaseResult(
+        referral, documents, tuple(facts), found, decision, chronology.build(documents, facts)
+    )
+
+
+def read_records(
+    files: Iterable[tuple[Path, str]], *, ocr: bool = True
+) -> tuple[list[SourceDocument], list[Fact]]:
+    sources: list[SourceDocument] = []
+    facts: list[Fact] = []
+    for path, name in files:
+        read = read_file(path, name, ocr=ocr)
+        facts.extend(read.facts)
+        if not read.documents and not read.facts:
+            sources.append(
+                SourceDocument(name, name, (), error="no clinical document or fact in this file")
+            )
+        for doc in read.documents:
+            sources.extend(
+                split_packet(doc) if len(doc.pages) > 1 and "#" not in doc.name else (doc,)
+            )
+    return sources, facts
+
+
+def build_document(
+    src: SourceDocument, referral: Referral, known: tuple[str, ...] = ()
+) -> Document:
+    """Classify one document and read what it says."""
+    page_numbers = tuple(p.number for p in src.pages)
+    fhir = "#" in src.name and not src.name.split("#", 1)[1].startswith("pages=")
+    if src.error is not None and not src.pages:
+        return Document(
+            src.name,
+            src.file,
+            "other",
+            None,
+            None,
+            page_numbers or (1,),
+            error=src.error,
+            fhir=fhir,
+        )
+    text = "\f".join(p.text for p in src.pages)
+    service_lines = count_service_lines(text)
+    kind = classify_kind(text, billing_lines=service_lines, hint=src.hints.kind).kind
+    bill_lines = (
+        read_bill_lines([(p.number, p.text) for p in src.pages], src.file)
+        if kind == "billing"
+        else ()
+    )
+    if kind == "billing":
+        day = single_date([b.date for b in bill_lines]) if bill_lines else service_date(text)
+    else:
+        day = src.hints.date or service_date(text, discharge=kind == "discharge_summary")
+        if day is None and src.first_page is None and not fhir:
+            day = filename_date(src.file)
+    provider = src.hints.provider or extract_provider(text, known)
+    mentions = (
+        () if kind == "billing" else language.find_mentions((p.number, p.text) for p in src.pages)
+    )
+    head = header_zone(unflatten(text), lines=6, chars=600)
+    specialties = language.specialties(head) | _provider_specialties(provider, referral)
+    studies: frozenset[str] = frozenset()
+    parts: frozenset[str] = frozenset()
+    if kind in ("imaging_report", "diagnostic_report"):
+        report_head = _report_header(text)
+        studies = frozenset(
+            name for name, p in language.vocabulary()["study"].items() if p.search(report_head)
+        )
+        parts = language.body_parts(report_head)
+    return Document(
+        name=src.name,
+        file=src.file,
+        kind=kind,
+        date=day,
+        provider=provider,
+        pages=page_numbers,
+        split=src.first_page is not None,
+        error=src.error,
+        ocr=src.ocr,
+        summary=chronology.summarize(text, kind),
+        mentions=mentions,
+        specialties=specialties,
+        studies=studies,
+        body_parts=parts,
+        bill_lines=bill_lines,
+        fhir=fhir,
+        text=text,
+    )
+
+
+def _report_header(text: str) -> str:
+    head = header_zone(unflatten(text), lines=14, chars=1200)
+    cut = _REPORT_BODY.search(head)
+    return head[: cut.start()] if cut else head
+
+
+def _provider_specialties(provider: str | None, referral: Referral) -> frozenset[str]:
+    from medreview.rules.classify import same_provider
+
+    for p in referral.providers:
+        if p.specialty and same_provider(provider, p.name):
+            return language.specialties(p.specialty)
+    return frozenset()
+
+
+def fold_duplicates(documents: Sequence[Document]) -> tuple[Document, ...]:
+    """Mark exact and near duplicates, which take the kind and date of the document they repeat."""
+    candidates = [
+        Candidate(d.name, d.text, d.date, d.ocr) for d in documents if d.error is None and d.text
+    ]
+    repeats = find_duplicates(candidates)
+    by_name = {d.name: d for d in documents}
+    out = []
+    for d in documents:
+        original = repeats.get(d.name)
+        if original is None:
+            out.append(d)
+        else:
+            o = by_name[original]
+            out.append(
+                replace(
+                    d,
+                    duplicate_of=original,
+                    kind=o.kind,
+                    date=o.date,
+                    provider=o.provider or d.provider,
+                )
+            )
+    return tuple(out)

@@ -1,0 +1,105 @@
+"""Exact and near-duplicate documents: a re-fax, a second scan, the same note as .txt and PDF.
+
+Duplicates are marked, never dropped. Texts are compared on word shingles after folding case
+and accents and removing fax stamps and page numbers; candidates come from MinHash LSH
+(datasketch) so that a packet of thousands of documents is not compared pair by pair. Two
+documents are the same when their shingles overlap almost entirely and their dates of service
+agree: two normal radiographs of different days are not copies of each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from medreview.rules.text import fold, is_fax_header
+
+SHINGLE = 4
+NUM_PERM = 64
+LSH_THRESHOLD = 0.5
+SAME_TEXT = 0.8  # Jaccard of shingles
+CONTAINED = 0.9  # share of the smaller document found in the larger
+MIN_WORDS = 12
+_PAGE_LINE = re.compile(r"\bpage\s*\d+\s*(of|/)\s*\d+\b|^\s*\d+\s*/\s*\d+\s*$", re.I)
+_WORD = re.compile(r"[a-z0-9]+")
+# OCR reads "lb" as "Ib" and "0" as "O": such letters are folded together before comparing.
+_OCR_FOLD = str.maketrans({"l": "i", "1": "i", "0": "o", "5": "s"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    text: str
+    date: date | None
+    ocr: bool
+
+
+def words(text: str) -> list[str]:
+    kept = [
+        line
+        for line in text.splitlines()
+        if not is_fax_header(line) and not _PAGE_LINE.search(line)
+    ]
+    return [w.translate(_OCR_FOLD) for w in _WORD.findall(fold("\n".join(kept)))]
+
+
+def shingles(tokens: list[str]) -> set[bytes]:
+    if len(tokens) < SHINGLE:
+        return {" ".join(tokens).encode()}
+    return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
+    """Map each duplicate's name to the name of the document it repeats."""
+    from datasketch import MinHash, MinHashLSH
+
+    # Originals are preferred with a text layer, then in file order.
+    ordered = sorted(candidates, key=lambda c: (c.ocr, c.name))
+    exact: dict[str, str] = {}
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    kept: dict[str, tuple[set[bytes], Candidate]] = {}
+    duplicates: dict[str, str] = {}
+    for c in ordered:
+        tokens = words(c.text)
+        if not tokens:
+            continue
+        digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
+        if digest in exact:
+            duplicates[c.name] = exact[digest]
+            continue
+        exact[digest] = c.name
+        if len(tokens) < MIN_WORDS:
+            continue
+        sh = shingles(tokens)
+        mh = MinHash(num_perm=NUM_PERM)
+        mh.update_batch(list(sh))
+        match = None
+        for other in lsh.query(mh):
+            other_sh, other_c = kept[other]
+            if _same(sh, other_sh) and _same_day(c.date, other_c.date):
+                match = other
+                break
+        if match is not None:
+            duplicates[c.name] = match
+            continue
+        lsh.insert(c.name, mh)
+        kept[c.name] = (sh, c)
+    return duplicates
+
+
+def _same(a: set[bytes], b: set[bytes]) -> bool:
+    common = len(a & b)
+    if not common:
+        return False
+    jaccard = common / len(a | b)
+    contained = common / min(len(a), len(b))
+    return jaccard >= SAME_TEXT or (
+        contained >= CONTAINED and min(len(a), len(b)) / max(len(a), len(b)) > 0.6
+    )
+
+
+def _same_day(a: date | None, b: date | None) -> bool:
+    return a is None or b is None or a == b

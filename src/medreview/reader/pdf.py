@@ -1,0 +1,65 @@
+"""PDF records through pypdfium2: the text layer of each page, OCR for pages without one.
+
+A page is OCR'd only when its text layer is (nearly) empty: pages that have a text layer are
+never OCR'd. Pages are read one at a time and closed, so memory stays flat in the number of
+pages (a 5,000-page packet reads in the memory of one page plus its text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from medreview.reader.model import Page
+from medreview.reader.ocr import OCR_DPI, ocr_image
+
+# Fewer visible characters than this and the page is a scan (a stray Bates number or
+# scanner stamp is not a text layer).
+MIN_TEXT_LAYER_CHARS = 16
+
+
+class UnreadablePdf(ValueError):
+    """The file is not a PDF pdfium can open."""
+
+
+def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
+    """The pages of a PDF file, or of PDF bytes held in memory (a FHIR attachment)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise UnreadablePdf("the PDF is protected by a password") from exc
+        reason = re.search(r"PDFium:\s*([^)]+)", message)
+        detail = reason.group(1).strip().rstrip(".").lower() if reason else "damaged file"
+        raise UnreadablePdf(f"not a readable PDF ({detail})") from exc
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise UnreadablePdf("the PDF has no pages")
+        for index in range(count):
+            page = pdf[index]
+            try:
+                textpage = page.get_textpage()
+                text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+                textpage.close()
+                if ocr and _visible_chars(text) < MIN_TEXT_LAYER_CHARS:
+                    bitmap = page.render(scale=OCR_DPI / 72)
+                    image = bitmap.to_numpy()
+                    bitmap.close()
+                    scanned = ocr_image(image)
+                    text = f"{text.strip()}\n{scanned}" if text.strip() else scanned
+                    yield Page(index + 1, text, ocr=True)
+                else:
+                    yield Page(index + 1, text)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+
+
+def _visible_chars(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())

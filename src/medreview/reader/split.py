@@ -1,0 +1,124 @@
+"""Splitting a records packet (one PDF holding many documents) into page ranges.
+
+A new document starts on a page that numbers itself "page 1 of N", after a page that said it
+was the last of its document, or on a page that opens with a document title of its own and
+changes the date of service or the author. A page that numbers itself "page 2" or follows a
+"(continued)" stays with the one before. Fax transmission headers ("P. 3/12") are not the
+document's own page numbers and are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from medreview.reader.model import Page, SourceDocument
+from medreview.rules.classify import extract_provider, same_provider, title_kind
+from medreview.rules.dates import service_date
+from medreview.rules.text import is_fax_header
+
+_MARK = re.compile(
+    r"\bpage\s*(?P<k>\d{1,3})\s*(?:of|/)\s*(?P<n>\d{1,3})\b"
+    r"|(?:^|\s[-|]\s|\s)(?P<k2>\d{1,3})\s*/\s*(?P<n2>\d{1,3})\s*$"
+    r"|\bpage\s+(?P<k3>\d{1,3})\b(?!\s*(?:of|/))"
+    r"|(?P<k4>\d{1,3})\s+of\s+(?P<n4>\d{1,3})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CONTINUED = re.compile(
+    r"\(continued\)|\bcontinued (on|to) (page|the next page|next page|reverse)\b|\bcont'?d\b\s*$",
+    re.I | re.M,
+)
+TITLE_SCORE = 6
+EDGE_LINES = 3
+
+
+@dataclass(frozen=True)
+class _PageFacts:
+    mark: tuple[int, int | None] | None
+    continued: bool
+    title: str | None
+    day: date | None
+    author: str | None
+
+
+def _edges(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip() and not is_fax_header(ln)]
+    return "\n".join(lines[:EDGE_LINES] + lines[-EDGE_LINES:])
+
+
+def _facts(page: Page) -> _PageFacts:
+    mark = None
+    for m in _MARK.finditer(_edges(page.text)):
+        k = m.group("k") or m.group("k2") or m.group("k3") or m.group("k4")
+        n = m.group("n") or m.group("n2") or m.group("n4")
+        k_i, n_i = int(k), (int(n) if n else None)
+        if n_i is not None and not (1 <= k_i <= n_i <= 500):
+            continue
+        mark = (k_i, n_i)
+        break
+    kind, score = title_kind(page.text)
+    return _PageFacts(
+        mark=mark,
+        continued=bool(_CONTINUED.search(page.text[-400:])),
+        title=kind if score >= TITLE_SCORE else None,
+        day=service_date(page.text),
+        author=extract_provider(page.text) if kind else None,
+    )
+
+
+def split_packet(doc: SourceDocument) -> tuple[SourceDocument, ...]:
+    """The documents a multi-page file holds, as page ranges; one document stays whole."""
+    if doc.error or len(doc.pages) < 2:
+        return (doc,)
+    facts = [_facts(p) for p in doc.pages]
+    starts = [0]
+    current = facts[0]
+    for i in range(1, len(doc.pages)):
+        prev, here = facts[i - 1], facts[i]
+        if _starts_document(prev, here, current):
+            starts.append(i)
+            current = here
+        else:
+            current = _PageFacts(
+                current.mark,
+                here.continued,
+                current.title or here.title,
+                current.day or here.day,
+                current.author or here.author,
+            )
+    if len(starts) == 1:
+        return (doc,)
+    parts = []
+    for a, b in zip(starts, [*starts[1:], len(doc.pages)], strict=True):
+        pages = doc.pages[a:b]
+        first, last = pages[0].number, pages[-1].number
+        parts.append(
+            replace(
+                doc,
+                name=f"{doc.file}#pages={first}-{last}",
+                pages=pages,
+                first_page=first,
+                last_page=last,
+            )
+        )
+    return tuple(parts)
+
+
+def _starts_document(prev: _PageFacts, here: _PageFacts, current: _PageFacts) -> bool:
+    if here.mark is not None:
+        k, _ = here.mark
+        return k == 1
+    if prev.mark is not None and prev.mark[1] is not None and prev.mark[0] == prev.mark[1]:
+        return True
+    if prev.continued:
+        return False
+    if here.title is None:
+        return False
+    if here.title != current.title:
+        return True
+    if here.title == "billing":
+        return False  # a bill runs over pages of many dates of service
+    if here.day is not None and current.day is not None and here.day != current.day:
+        return True
+    return bool(here.author and current.author and not same_provider(here.author, current.author))

@@ -1,0 +1,154 @@
+"""The rules' view of a case: the referral, the documents as classified, gaps and the triage.
+
+These are plain frozen dataclasses, built by the pipeline from a case folder (or by the web
+application from its database) and handed to the rule functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from medreview.rules.language import Mention
+
+QUESTION_TYPES = (
+    "causation",
+    "medical_necessity",
+    "treatment_appropriateness",
+    "diagnosis_support",
+    "billing_alignment",
+    "future_care",
+    "apportionment",
+    "mmi",
+    "work_status",
+    "functional_capacity",
+    "impairment_rating",
+    "neurological_evaluation",
+    "range_of_motion",
+)
+PATHS = ("peer_review_first", "ime_first", "obtain_records_first", "concurrent")
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A treating provider named in the referral."""
+
+    name: str
+    npi: str | None = None
+    specialty: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: str
+    treatment: str | None = None
+
+
+@dataclass(frozen=True)
+class BillLine:
+    """A billed service: from the referral's `bills`, or read off a billing document's page."""
+
+    date: date
+    code: str
+    description: str | None = None
+    provider: str | None = None
+    units: int | None = None
+    amount: float | None = None
+    file: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Referral:
+    """What the client sent (contracts/referral.schema.json), as the rules need it."""
+
+    claim_number: str
+    line_of_business: str
+    jurisdiction: str
+    questions: tuple[Question, ...]
+    received: date
+    due: date | None = None
+    date_of_injury: date | None = None
+    body_parts: tuple[str, ...] = ()
+    providers: tuple[Provider, ...] = ()
+    bills: tuple[BillLine, ...] = ()
+    requested_service: str = "triage"
+    claimant_zip: str | None = None
+    claimant_language: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A record after classification: what it is, when, by whom, and what it says."""
+
+    name: str
+    file: str
+    kind: str
+    date: date | None
+    provider: str | None
+    pages: tuple[int, ...]  # page numbers in the file
+    split: bool = False
+    duplicate_of: str | None = None
+    error: str | None = None
+    ocr: bool = False
+    summary: str = ""
+    mentions: tuple[Mention, ...] = ()
+    specialties: frozenset[str] = frozenset()
+    studies: frozenset[str] = frozenset()  # for reports: the modalities they report on
+    body_parts: frozenset[str] = frozenset()
+    bill_lines: tuple[BillLine, ...] = ()
+    fhir: bool = False
+    text: str = field(default="", repr=False)
+
+    @property
+    def first_page(self) -> int:
+        return self.pages[0] if self.pages else 1
+
+    @property
+    def live(self) -> bool:
+        """Readable and not a copy of another document: the ones the rules count."""
+        return self.error is None and self.duplicate_of is None
+
+    @property
+    def source_file(self) -> str:
+        """The file a citation names: a FHIR resource is cited by its bundle."""
+        return self.file
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str
+    detail: str
+    file: str | None
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The thresholds of DESIGN.md sections 3 and 4, all settings."""
+
+    recent_exam_days: int = 90
+    min_business_days_to_obtain_records: int = 10
+    min_clinical_documents: int = 2
+    peer_review_turnaround_days: int = 3
+    ime_lead_time_days: int = 15
+    treatment_gap_days: int = 45
+
+
+@dataclass(frozen=True)
+class QuestionRoute:
+    id: str
+    type: str
+    route: str  # records | exam
+    reason: str
+
+
+@dataclass(frozen=True)
+class Triage:
+    path: str
+    rationale: tuple[str, ...]
+    questions: tuple[QuestionRoute, ...]
+    business_days_to_due: int | None

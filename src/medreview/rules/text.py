@@ -1,0 +1,72 @@
+"""Text helpers shared by the rules: header zone, sentences, unwrapping flattened transcriptions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Transcription exports often flatten a note onto one line: "CHIEF COMPLAINT:, Pain.,HPI:, ...".
+_FLAT_HEADER = re.compile(r",\s*(?=[A-Z][A-Z0-9 /&()'-]{2,50}:)")
+_FAX_HEADER = re.compile(r"\bFROM\s*:|\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+|\bfax\b.*\d{1,2}:\d\d", re.I)
+
+
+def unflatten(text: str) -> str:
+    """Put back the line breaks of a note flattened onto a single line."""
+    if len(text) > 300 and text.count("\n") < 3:
+        return _FLAT_HEADER.sub("\n", text)
+    return text
+
+
+def is_fax_header(line: str) -> bool:
+    return bool(_FAX_HEADER.search(line))
+
+
+def header_zone(text: str, *, lines: int = 12, chars: int = 900) -> str:
+    """A document's title and header: its first non-empty lines, fax stamps left out."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        if not line.strip() or (not kept and is_fax_header(line)):
+            continue
+        kept.append(line)
+        if len(kept) >= lines:
+            break
+    return "\n".join(kept)[:chars]
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: OCR reads "ÓBJECTIVE" for "OBJECTIVE"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+# A sentence ends at . ; ! ? before a capital (not after "Dr." or an initial), at a blank line,
+# and at a line break that is not a wrapped line: after a short or punctuated line, or before
+# a bullet, a number or a "Heading:".
+_SENTENCE_END = re.compile(
+    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!Mrs\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<!\b\d\.)(?<!\b\d\d\.)"
+    r"(?<=[.;!?])[ \t]+(?=[A-Z0-9(\"'])"
+    r"|\n[ \t]*\n"
+    r"|(?<=[.:;!?])[ \t]*\n"
+    r"|(?m:^.{0,44}$)\n"
+    r"|\n(?=[ \t]*(?:[-*\u2022]|\d{1,2}[.)][ \t]|[A-Z][A-Za-z /&'()-]{1,40}:|[A-Z][A-Z /&'-]{3,}$))"
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences (and list items, and header lines) of a text."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start()
+        if (
+            m.group(0).endswith("\n")
+            and not m.group(0).startswith("\n")
+            and "\n" not in m.group(0)[:-1]
+        ):
+            end = m.end() - 1
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
