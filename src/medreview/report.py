@@ -34,7 +34,7 @@ def render(result: CaseResult, width: int = 100) -> str:
         where = f"{g.file} p.{g.page}" if g.file else "no single page"
         lines += _wrap(f"{g.kind} [{where}]: {g.detail}", width, "  ")
     lines += ["", f"DOCUMENTS ({len(result.documents)})"]
-    for d in result.documents:
+    for d in sorted(result.documents, key=lambda d: (d.date is None, d.date or r.received, d.name)):
         pages = f"pp.{d.pages[0]}-{d.pages[-1]}" if d.split else f"{len(d.pages) or 1}p"
         flag = (
             f"  ERROR: {d.error}"

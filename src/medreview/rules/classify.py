@@ -48,7 +48,7 @@ BODY_CHARS = 6000
 
 @dataclass(frozen=True)
 class Cue:
-    kind: str
+    kinds: tuple[str, ...]
     title: bool
     weight: int
     regex: re.Pattern[str]
@@ -59,6 +59,7 @@ class KindDecision:
     kind: str
     score: int
     runner_up: str | None
+    scores: tuple[tuple[str, int], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -68,12 +69,14 @@ def _cues() -> tuple[tuple[Cue, ...], int]:
     )
     cues = []
     for item in raw["cue"]:
-        if item["kind"] not in KINDS:
-            raise ValueError(f"document_kinds.toml: unknown kind {item['kind']!r}")
+        kinds = tuple(item["kind"]) if isinstance(item["kind"], list) else (item["kind"],)
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise ValueError(f"document_kinds.toml: unknown kind {unknown[0]!r}")
         flags = re.MULTILINE if item.get("case") else re.IGNORECASE | re.MULTILINE
         cues.append(
             Cue(
-                item["kind"],
+                kinds,
                 item["zone"] == "title",
                 int(item["weight"]),
                 re.compile(item["pattern"], flags),
@@ -93,18 +96,18 @@ def classify_kind(text: str, *, billing_lines: int = 0, hint: str | None = None)
     scores: dict[str, int] = defaultdict(int)
     for cue in cues:
         if cue.regex.search(head if cue.title else body):
-            scores[cue.kind] += cue.weight
+            for kind in cue.kinds:
+                scores[kind] += cue.weight
     if billing_lines >= 2:
         scores["billing"] += 8 + billing_lines
     elif billing_lines == 1:
         scores["billing"] += 3
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
     if not ranked or ranked[0][1] < min_score:
-        return KindDecision(
-            "other", ranked[0][1] if ranked else 0, ranked[0][0] if ranked else None
-        )
+        top = ranked[0] if ranked else (None, 0)
+        return KindDecision("other", top[1], top[0], tuple(ranked))
     runner_up = ranked[1][0] if len(ranked) > 1 else None
-    return KindDecision(ranked[0][0], ranked[0][1], runner_up)
+    return KindDecision(ranked[0][0], ranked[0][1], runner_up, tuple(ranked))
 
 
 # --- providers ---------------------------------------------------------------------------
@@ -210,7 +213,8 @@ def title_kind(text: str) -> tuple[str | None, int]:
     scores: dict[str, int] = defaultdict(int)
     for cue in cues:
         if cue.title and cue.regex.search(head):
-            scores[cue.kind] += cue.weight
+            for kind in cue.kinds:
+                scores[kind] += cue.weight
     if not scores:
         return None, 0
     kind, score = max(scores.items(), key=lambda kv: kv[1])

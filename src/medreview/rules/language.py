@@ -151,8 +151,12 @@ def _analyse_batch(texts: list[str]) -> None:
     todo = [t for t in dict.fromkeys(texts) if t not in _cache]
     if not todo:
         return
-    for text, doc in zip(todo, _nlp().pipe(todo, batch_size=256), strict=True):
-        _cache[text] = _read_doc(doc)
+    nlp = _nlp()
+    with warnings.catch_warnings():
+        # medspaCy's empty token matcher warns (W036) on every document it is not given rules for.
+        warnings.simplefilter("ignore")
+        for text, doc in zip(todo, nlp.pipe(todo, batch_size=256), strict=True):
+            _cache[text] = _read_doc(doc)
     if len(_cache) > 100_000:
         _cache.clear()
 

@@ -21,7 +21,7 @@ def is_fax_header(line: str) -> bool:
     return bool(_FAX_HEADER.search(line))
 
 
-def header_zone(text: str, *, lines: int = 12, chars: int = 900) -> str:
+def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
     """A document's title and header: its first non-empty lines, fax stamps left out."""
     kept: list[str] = []
     for line in text.splitlines():

@@ -48,7 +48,7 @@ def route_questions(
                         q.id,
                         q.type,
                         "records",
-                        f"{explain} can be judged from the records: a treating physician examined the "
+                        f"{explain.capitalize()} can be judged from the records: a treating physician examined the "
                         f"claimant on {recent.date} ({recent.name}, {recent.provider or 'provider not named'}), "
                         f"{days} days before the referral was received (within {settings.recent_exam_days}).",
                     )
@@ -59,7 +59,7 @@ def route_questions(
                         q.id,
                         q.type,
                         "exam",
-                        f"{explain} needs an examination: no treating physician's examination (progress "
+                        f"{explain.capitalize()} needs an examination: no treating physician's examination (progress "
                         f"note or consult report) in the records is dated within {settings.recent_exam_days} "
                         f"days before {received}.",
                     )
