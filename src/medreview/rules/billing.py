@@ -112,13 +112,11 @@ def documents_service(line: BillLine, doc: Document) -> bool:
         return True
     service = service_for(line.code)
     if service is None:
-        # A code we hold no description for: a record of that date and provider is what we can check.
-        return True
-    if service.evidence is not None and service.evidence.search(doc.text):
-        return True
-    if line.description and _description_words_found(line.description, doc.text):
-        return True
-    return service.evidence is None and (not service.kinds or doc.kind in service.kinds)
+        # A code we hold no description for: the bill's own description, else the record's date.
+        return not line.description or _description_words_found(line.description, doc.text)
+    if service.evidence is not None:
+        return bool(service.evidence.search(doc.text))
+    return not service.kinds or doc.kind in service.kinds
 
 
 _STOP = frozenset(
@@ -152,7 +150,7 @@ def _description_words_found(description: str, text: str) -> bool:
     if not words:
         return False
     lowered = text.lower()
-    return sum(1 for w in words if w in lowered) >= max(1, (len(words) + 1) // 2)
+    return all(w in lowered for w in words)
 
 
 def provider_matches(name: str | None, doc: Document) -> bool:

@@ -93,13 +93,15 @@ def audit(
     return tuple(gaps)
 
 
-def _cited(docs: Iterable[Document], category: str) -> list[_Cited]:
+def _cited(
+    docs: Iterable[Document], category: str, statuses: frozenset[str] = ACTIVE
+) -> list[_Cited]:
     found = [
         _Cited(m, d)
         for d in docs
         if d.kind not in NO_ORDERS_IN
         for m in d.mentions
-        if m.category == category and m.status in ACTIVE
+        if m.category == category and m.status in statuses
     ]
     found.sort(key=lambda c: (c.doc.date or date.max, c.doc.name, c.mention.page))
     return found
@@ -242,7 +244,8 @@ def missing_consult_reports(docs: Sequence[Document]) -> list[Gap]:
     """missing_consult_report: a referral to a specialist followed by no note of that specialty."""
     gaps = []
     seen: set[str] = set()
-    for cited in _cited(docs, "referral"):
+    # "Referral to neurosurgery." needs no verb: the referral is the order.
+    for cited in _cited(docs, "referral", ACTIVE | {"mentioned"}):
         m = cited.mention
         if not m.subtype:
             continue

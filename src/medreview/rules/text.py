@@ -22,15 +22,24 @@ def is_fax_header(line: str) -> bool:
 
 
 def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
-    """A document's title and header: its first non-empty lines, fax stamps left out."""
+    """A document's title and header: its first lines, and the capitalised title lines a
+    little further down; fax stamps and the body's sentences left out."""
     kept: list[str] = []
+    seen = 0
     for line in text.splitlines():
         if not line.strip() or (not kept and is_fax_header(line)):
             continue
-        kept.append(line)
-        if len(kept) >= lines:
+        seen += 1
+        if seen > lines + 2:
             break
+        if seen <= lines // 2 or _is_title_line(line):
+            kept.append(line)
     return "\n".join(kept)[:chars]
+
+
+def _is_title_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= 0.6
 
 
 def fold(text: str) -> str:

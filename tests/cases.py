@@ -1,0 +1,88 @@
+"""Building small case folders for tests: a referral.json and records, in a temporary folder."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from medreview.output import to_json
+from medreview.pipeline import CaseResult, triage_folder
+
+TODAY = date(2026, 11, 23)
+
+REFERRAL: dict[str, Any] = {
+    "claim": {
+        "number": "WC-TEST-0001",
+        "line_of_business": "workers_comp",
+        "jurisdiction": "CA",
+        "date_of_injury": "2026-03-02",
+        "body_parts": ["right knee"],
+    },
+    "claimant": {"name": "Test Claimant", "zip": "94110", "language": "en"},
+    "treating_providers": [
+        {
+            "name": "Maren Holt, MD",
+            "specialty": "Orthopaedic Surgery",
+            "group": "Bayline Orthopedics",
+        },
+        {"name": "Owen Price, PT, DPT", "specialty": "Physical Therapist", "group": "Harbor PT"},
+    ],
+    "questions": [
+        {"id": "q1", "type": "medical_necessity", "text": "Is further physical therapy necessary?"}
+    ],
+    "received": "2026-06-01",
+    "due": "2026-07-10",
+}
+
+
+def referral(**changes: Any) -> dict[str, Any]:
+    """The base referral with top-level keys replaced; `claim`/`claimant` dicts are merged."""
+    data = copy.deepcopy(REFERRAL)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    return data
+
+
+def write_case(
+    root: Path, referral_data: dict[str, Any] | str, records: dict[str, str | bytes]
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    text = referral_data if isinstance(referral_data, str) else json.dumps(referral_data, indent=2)
+    (root / "referral.json").write_text(text)
+    for name, content in records.items():
+        path = root / "records" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+def run(root: Path) -> CaseResult:
+    return triage_folder(root, today=TODAY)
+
+
+def run_json(root: Path) -> dict[str, Any]:
+    return to_json(run(root))
+
+
+def gaps_of(result: CaseResult) -> set[tuple[str, str | None, int | None]]:
+    return {(g.kind, g.file, g.page) for g in result.gaps}
+
+
+def note(
+    kind_title: str, day: str, author: str, body: str, facility: str = "BAYLINE ORTHOPEDICS"
+) -> str:
+    """A plain-text clinical note with a header, a date of service and a signature."""
+    return (
+        f"{facility}\n100 Test Street, San Francisco, CA 94110\n\n{kind_title}\n"
+        f"Patient: Test Claimant   Claim: WC-TEST-0001\nDate of service: {day}   Provider: {author}\n\n"
+        f"{body}\n\n{author}\n"
+    )

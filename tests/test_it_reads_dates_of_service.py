@@ -1,0 +1,85 @@
+"""Dates of service: every common format, the visit's date chosen over birth, injury,
+signature and fax dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from medreview.rules.dates import filename_date, find_dates, service_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-05-20", date(2026, 5, 20)),
+        ("05/20/2026", date(2026, 5, 20)),
+        ("5/20/26", date(2026, 5, 20)),
+        ("May 20, 2026", date(2026, 5, 20)),
+        ("Sept. 3, 2026", date(2026, 9, 3)),
+        ("26-May-2026", date(2026, 5, 26)),
+        ("3 September 2026", date(2026, 9, 3)),
+    ],
+)
+def test_it_reads_the_formats_records_use(text: str, expected: date) -> None:
+    assert [d.value for d in find_dates(f"seen on {text}.")] == [expected]
+
+
+def test_it_does_not_read_pain_scores_codes_or_times_as_dates() -> None:
+    assert find_dates("Pain 5/10, S63.592A, 4-6 weeks, 16:40, 555-0142, ratio 3-4/10") == []
+
+
+def test_it_prefers_the_labelled_date_of_service_to_birth_and_injury() -> None:
+    text = "Patient: A B   DOB: 09/14/1983\nDate of injury: 04/27/2026     Date of service: 04/29/2026\n"
+    assert service_date(text) == date(2026, 4, 29)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Date of examination:",
+        "Visit date:",
+        "EXAM DATE:",
+        "Arrival:",
+        "DOS:",
+        "Evaluation date:",
+        "Date of consultation:",
+        "Date completed:",
+    ],
+)
+def test_it_knows_the_labels_of_a_visit(label: str) -> None:
+    text = f"CLINIC\nDOB: 01/02/1970\n{label} 06/24/2026\n"
+    assert service_date(text) == date(2026, 6, 24)
+
+
+def test_it_ignores_the_fax_stamp_of_a_refaxed_note() -> None:
+    text = "07/08/2026 14:22 FROM: SVHWC 509-555-0154 TO: CLAIMS P. 1/1\nPROGRESS NOTE\nDOB: 01/25/1986\n"
+    assert service_date(text) is None
+    assert service_date(text + "Date of service: June 24, 2026\n") == date(2026, 6, 24)
+
+
+def test_it_falls_back_to_an_unlabelled_header_date() -> None:
+    assert service_date("PROGRESS NOTE\n06/10/2026\nDOB 01/01/1960\nBack pain.") == date(
+        2026, 6, 10
+    )
+
+
+def test_it_reads_the_discharge_date_of_a_discharge_summary() -> None:
+    text = "DISCHARGE SUMMARY\nAdmission date: 03/01/2026\nDischarge date: 03/05/2026\n"
+    assert service_date(text, discharge=True) == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("records/SVI_MRI_L_wrist_2026-04-20.pdf", date(2026, 4, 20)),
+        ("records/HarrisburgOpenMRI_C-spine_20260903.txt", date(2026, 9, 3)),
+        ("records/WOH_visit_05062026.txt", date(2026, 5, 6)),
+        ("records/VMPT_daily_051226.txt", date(2026, 5, 12)),
+        ("records/GHUEA_followup_06-18-2026.txt", date(2026, 6, 18)),
+        ("records/notes.txt", None),
+    ],
+)
+def test_it_reads_dates_in_file_names(name: str, expected: date | None) -> None:
+    assert filename_date(name) == expected
