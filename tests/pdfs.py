@@ -1,17 +1,22 @@
-"""Record files made on the fly for the reader's tests: text-layer PDFs and scans.
+"""Record files made on the fly for the reader's tests: text-layer PDFs, scans, case folders.
 
 Text-layer PDFs are written with fpdf2's core Helvetica font (so their text must be latin-1).
-A scanned page is the page text drawn with Pillow's default font on a white letter page at
-200 dpi (1700 x 2200 px), with no text layer at all, as a scanner or a fax server makes it.
+A scanned page is the page text drawn with Pillow's default font on a white US-letter page at
+200 dpi (1700 x 2200 px) with no text layer, as a scanner or a fax server makes it.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
+
+from medreview.reader import ReadFile, read_file
 
 SCAN_DPI = 200
 SCAN_SIZE = (1700, 2200)  # US letter at 200 dpi
@@ -34,21 +39,31 @@ def scan_image(text: str, size: tuple[int, int] = SCAN_SIZE) -> Image.Image:
     return image
 
 
-def make_pdf(path: Path, pages: Sequence[str | Image.Image]) -> Path:
-    """A PDF with one page per item: a text page for a string, a full-page scan for an image."""
+def make_pdf(path: Path, pages: Sequence[str | Image.Image | tuple[Image.Image, str]]) -> Path:
+    """A PDF with one page per item.
+
+    A string is a page with that text layer; an image is a full-page scan with no text layer;
+    `(image, stamp)` is a scan on which a fax server or Bates stamper has written `stamp` as
+    text along the top edge.
+    """
     pdf = FPDF(unit="mm", format="letter")
     pdf.set_auto_page_break(False)
     pdf.set_margins(16, 14, 16)
     for page in pages:
         pdf.add_page()
-        if isinstance(page, Image.Image):
-            pdf.image(page, x=0, y=0, w=pdf.w, h=pdf.h)
+        if isinstance(page, str):
+            pdf.set_font("Helvetica", size=10)
+            for line in page.splitlines():
+                pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
+            if pdf.get_y() > pdf.h - 10:
+                raise ValueError("the text runs off the PDF page")
             continue
-        pdf.set_font("Helvetica", size=10)
-        for line in page.splitlines():
-            pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
-        if pdf.get_y() > pdf.h - 10:
-            raise ValueError("the text runs off the PDF page")
+        image, stamp = page if isinstance(page, tuple) else (page, None)
+        pdf.image(image, x=0, y=0, w=pdf.w, h=pdf.h)
+        if stamp:
+            pdf.set_font("Courier", size=8)
+            pdf.set_xy(6, 3)
+            pdf.cell(0, 4, stamp)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
@@ -65,3 +80,42 @@ def make_scanned_pdf(path: Path, pages: Sequence[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     images[0].save(path, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
     return path
+
+
+@functools.cache
+def read_once(path: Path, name: str) -> ReadFile:
+    """`read_file`, remembered for the test session: OCR of a real scan costs seconds a page."""
+    return read_file(path, name)
+
+
+# A referral valid against contracts/referral.schema.json, for case folders built by tests.
+REFERRAL: dict[str, Any] = {
+    "claim": {
+        "number": "TX-WC-26-004417",
+        "line_of_business": "workers_comp",
+        "jurisdiction": "TX",
+        "date_of_injury": "2026-04-30",
+        "body_parts": ["right wrist"],
+    },
+    "claimant": {"name": "Odalys Brennan-Kite", "zip": "75201", "language": "en"},
+    "treating_providers": [
+        {"name": "Marisol Okonkwo-Hale, MD", "specialty": "Orthopaedic Surgery"},
+        {"name": "Brennan Tulloch, PT, DPT", "specialty": "Physical Therapist"},
+    ],
+    "questions": [
+        {
+            "id": "q1",
+            "type": "medical_necessity",
+            "text": "Is the requested MRI of the right wrist medically necessary?",
+        }
+    ],
+    "received": "2026-07-10",
+}
+
+
+def make_case(root: Path) -> Path:
+    """A case folder with `referral.json`; returns its (empty) `records/` folder."""
+    records = root / "records"
+    records.mkdir(parents=True)
+    (root / "referral.json").write_text(json.dumps(REFERRAL, indent=2), encoding="utf-8")
+    return records

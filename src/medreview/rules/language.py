@@ -27,14 +27,14 @@ from typing import Any
 from medreview.rules.dates import find_dates
 from medreview.rules.text import sentences, unflatten
 
-CATEGORIES = ("study", "fce", "surgery", "referral", "release")
+CATEGORIES = ("study", "fce", "surgery", "referral", "release", "opinion")
 
 
 @dataclass(frozen=True)
 class Mention:
     """One thing a record says about a study, surgery, referral, FCE or release from care."""
 
-    category: str  # study | fce | surgery | referral | release
+    category: str  # study | fce | surgery | referral | release | opinion
     subtype: str  # modality, surgery family, specialty family, "fce", "release"
     status: str  # negated | hypothetical | done | ordered | mentioned
     page: int
@@ -77,6 +77,7 @@ def vocabulary() -> dict[str, dict[str, re.Pattern[str]]]:
         "surgery": _compile(t["surgery"]),
         "referral": _compile(t["referral"]),
         "release": _compile(t["release"]),
+        "opinion": _compile(t["opinion"]),
         "specialty": _compile(t["specialty"]),
         "not_specialist": _compile(t["not_specialist"]),
         "body_part": _compile(t["body_part"]),

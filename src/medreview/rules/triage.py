@@ -21,6 +21,7 @@ from importlib import resources
 from medreview.rules.classify import NON_CLINICAL_KINDS, TREATING_EVALUATION_KINDS
 from medreview.rules.clocks import business_days_between
 from medreview.rules.model import Document, Gap, Question, QuestionRoute, Referral, Settings, Triage
+from medreview.rules.opinions import conflicts
 
 RECENT_EXAM_KINDS = frozenset({"progress_note", "consult_report"})
 
@@ -156,7 +157,7 @@ def triage(
     else:
         path = "peer_review_first"
         decision = f"Rule 4: every question can be answered from the records ({_list(records)}): peer_review_first."
-    rationale = [decision, *facts]
+    rationale = [decision, *facts, *conflicts(documents)]
     if gaps:
         kinds = sorted({g.kind for g in gaps})
         rationale.append(
