@@ -86,3 +86,44 @@ def note(
         f"Patient: Test Claimant   Claim: WC-TEST-0001\nDate of service: {day}   Provider: {author}\n\n"
         f"{body}\n\n{author}\n"
     )
+
+
+def compare(out: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """The differences a reviewer would care about, in words."""
+    problems = []
+    if out["path"] != expected["path"]:
+        problems.append(f"path {out['path']} != {expected['path']}")
+    routes = {q["id"]: q["route"] for q in out["questions"]}
+    problems += [
+        f"route {k}: {routes.get(k)} != {v}"
+        for k, v in expected["routes"].items()
+        if routes.get(k) != v
+    ]
+    got = {
+        (g["kind"], (g["source"] or {}).get("file"), (g["source"] or {}).get("page"))
+        for g in out["gaps"]
+    }
+    want = {(g["kind"], g["file"], g["page"]) for g in expected["gaps"]}
+    problems += [f"extra gap {g}" for g in sorted(got - want, key=str)]
+    problems += [f"missing gap {g}" for g in sorted(want - got, key=str)]
+    docs = {}
+    for d in out["documents"]:
+        key = (
+            d["file"]
+            if "first_page" not in d
+            else f"{d['file']}#pages={d['first_page']}-{d['last_page']}"
+        )
+        docs[key] = d
+    for name, e in expected["documents"].items():
+        d = docs.get(name)
+        if d is None:
+            problems.append(f"document {name} not listed")
+            continue
+        if d["kind"] != e["kind"]:
+            problems.append(f"{name}: kind {d['kind']} != {e['kind']}")
+        if e.get("date") is not None and d["date"] != e["date"]:
+            problems.append(f"{name}: date {d['date']} != {e['date']}")
+    for name in expected.get("errors", []):
+        if not (docs.get(name) or {}).get("error"):
+            problems.append(f"{name} not listed with an error")
+    return problems

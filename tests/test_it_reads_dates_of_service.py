@@ -83,3 +83,8 @@ def test_it_reads_the_discharge_date_of_a_discharge_summary() -> None:
 )
 def test_it_reads_dates_in_file_names(name: str, expected: date | None) -> None:
     assert filename_date(name) == expected
+
+
+def test_the_injury_told_in_the_header_is_not_the_visit() -> None:
+    text = "He fell from a ladder at work on 04/30/2026 and hurt his wrist.\nSeen 05/04/2026.\n"
+    assert service_date(text) == date(2026, 5, 4)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cases import TODAY
+from cases import TODAY, compare
 from jsonschema import Draft202012Validator, FormatChecker
 
 from medreview.output import to_json
@@ -33,47 +32,6 @@ def shared_dir_module() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip(f"../shared is not beside the project: {SAMPLES} does not exist")
     return SAMPLES.parent
-
-
-def compare(out: dict[str, Any], expected: dict[str, Any]) -> list[str]:
-    """The differences a reviewer would care about, in words."""
-    problems = []
-    if out["path"] != expected["path"]:
-        problems.append(f"path {out['path']} != {expected['path']}")
-    routes = {q["id"]: q["route"] for q in out["questions"]}
-    problems += [
-        f"route {k}: {routes.get(k)} != {v}"
-        for k, v in expected["routes"].items()
-        if routes.get(k) != v
-    ]
-    got = {
-        (g["kind"], (g["source"] or {}).get("file"), (g["source"] or {}).get("page"))
-        for g in out["gaps"]
-    }
-    want = {(g["kind"], g["file"], g["page"]) for g in expected["gaps"]}
-    problems += [f"extra gap {g}" for g in sorted(got - want, key=str)]
-    problems += [f"missing gap {g}" for g in sorted(want - got, key=str)]
-    docs = {}
-    for d in out["documents"]:
-        key = (
-            d["file"]
-            if "first_page" not in d
-            else f"{d['file']}#pages={d['first_page']}-{d['last_page']}"
-        )
-        docs[key] = d
-    for name, e in expected["documents"].items():
-        d = docs.get(name)
-        if d is None:
-            problems.append(f"document {name} not listed")
-            continue
-        if d["kind"] != e["kind"]:
-            problems.append(f"{name}: kind {d['kind']} != {e['kind']}")
-        if e.get("date") is not None and d["date"] != e["date"]:
-            problems.append(f"{name}: date {d['date']} != {e['date']}")
-    for name in expected.get("errors", []):
-        if not (docs.get(name) or {}).get("error"):
-            problems.append(f"{name} not listed with an error")
-    return problems
 
 
 @pytest.mark.parametrize("case", CASES)

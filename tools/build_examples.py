@@ -44,7 +44,7 @@ EXAMPLES = ROOT / "examples"
 SOURCES = EXAMPLES / "_sources"
 
 PAGE_BREAK = "<<<PAGE>>>"
-FIXED_DATE = dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=dt.UTC)
 PRODUCER = "medreview tools/build_examples.py"
 
 # (case folder, record name without extension, "text" or "scan")
@@ -55,7 +55,7 @@ PDFS: list[tuple[str, str, str]] = [
     ("e02_lumbar_exam_questions", "upload_20260326_0912", "text"),
     ("e02_lumbar_exam_questions", "SSR_consult_Sandoval_2026-04-07", "text"),
     ("e03_chiro_only_obtain_records", "LSC_daily_05-27-2026_scan", "scan"),
-    ("e04_knee_sparse_short_due", "COHUC_visit_2026-10-14", "text"),
+    ("e04_knee_sparse_short_due", "COH_visit_2026-10-14", "text"),
     ("e04_knee_sparse_short_due", "HRP_Form19_employer_report_scan", "scan"),
     ("e06_wrist_records_packet", "SOMA_claim_packet_MO-WC-26-0119246", "text"),
     ("e07_shoulder_billing", "CCSM_CMS1500_0519-0701", "text"),
@@ -153,11 +153,13 @@ def build_text_pdf(src: Path, out: Path) -> int:
 
 SCAN_W, SCAN_H = 1700, 2200  # letter at 200 dpi
 SCAN_DPI = 200
-SCAN_FONT_SIZE = 29
-SCAN_TITLE_SIZE = 34
-SCAN_LINE = 39
-SCAN_LEFT, SCAN_TOP = 120, 110
+SCAN_FONT_SIZE = 30
+SCAN_TITLE_SIZE = 36
+SCAN_LINE = 46
+SCAN_LEFT, SCAN_TOP = 150, 130
 SCAN_SKEW_DEGREES = 0.3
+SCAN_SPECKLES = 2000
+SCAN_STREAKS = 40
 
 
 def render_scan_page(lines: list[str], rng: random.Random):  # -> PIL.Image.Image
@@ -187,15 +189,15 @@ def render_scan_page(lines: list[str], rng: random.Random):  # -> PIL.Image.Imag
     page = page.rotate(SCAN_SKEW_DEGREES, resample=Image.Resampling.BICUBIC, fillcolor=255)
     # light speckle noise: isolated dark dots and a few short streaks
     px = page.load()
-    for _ in range(2600):
+    for _ in range(SCAN_SPECKLES):
         x, yy = rng.randrange(SCAN_W - 2), rng.randrange(SCAN_H - 2)
-        shade = rng.randrange(40, 170)
+        shade = rng.randrange(70, 190)
         px[x, yy] = shade
         if rng.random() < 0.25:
             px[x + 1, yy] = shade
         if rng.random() < 0.15:
             px[x, yy + 1] = shade
-    for _ in range(40):
+    for _ in range(SCAN_STREAKS):
         x, yy = rng.randrange(SCAN_W - 12), rng.randrange(SCAN_H)
         for dx in range(rng.randrange(3, 10)):
             px[x + dx, yy] = min(px[x + dx, yy], 190)
@@ -246,7 +248,11 @@ E05_VISITS = [
         "2026-04-03",
         "10:10",
         [
-            ("S83.92XA", "Sprain of unspecified site of left knee, initial encounter", "2026-04-02"),
+            (
+                "S83.92XA",
+                "Sprain of unspecified site of left knee, initial encounter",
+                "2026-04-02",
+            ),
             ("M25.562", "Pain in left knee", "2026-04-02"),
         ],
     ),
@@ -271,8 +277,12 @@ def build_fhir_bundle(out: Path) -> list[str]:
                 "gender": E05_PATIENT["gender"],
                 "birthDate": E05_PATIENT["birthDate"],
                 "address": [
-                    {"city": "Albany", "state": "OR", "postalCode": E05_PATIENT["postalCode"],
-                     "country": "US"}
+                    {
+                        "city": "Albany",
+                        "state": "OR",
+                        "postalCode": E05_PATIENT["postalCode"],
+                        "country": "US",
+                    }
                 ],
             },
         }
@@ -280,7 +290,6 @@ def build_fhir_bundle(out: Path) -> list[str]:
     doc_ids = []
     for day, start, conditions in E05_VISITS:
         enc_id = fhir_id(f"encounter-{day}")
-        h, m = (int(x) for x in start.split(":"))
         begin = dt.datetime.fromisoformat(f"{day}T{start}:00-07:00")
         end = begin + dt.timedelta(minutes=30)
         written = dt.datetime.fromisoformat(f"{day}T17:15:00-07:00")
@@ -370,8 +379,11 @@ def build_fhir_bundle(out: Path) -> list[str]:
                     "docStatus": "final",
                     "type": {
                         "coding": [
-                            {"system": "http://loinc.org", "code": "11506-3",
-                             "display": "Progress note"}
+                            {
+                                "system": "http://loinc.org",
+                                "code": "11506-3",
+                                "display": "Progress note",
+                            }
                         ],
                         "text": "Progress note",
                     },
@@ -451,8 +463,9 @@ def build_all(dest: Path) -> list[Path]:
     bundle = dest / "e05_knee_fhir_concurrent" / "records" / "MWOH_ehr_export.json"
     doc_ids = build_fhir_bundle(bundle)
     written.append(bundle)
-    print(f"{bundle.relative_to(dest)}  (FHIR R4 bundle, DocumentReference ids: "
-          f"{', '.join(doc_ids)})")
+    print(
+        f"{bundle.relative_to(dest)}  (FHIR R4 bundle, DocumentReference ids: {', '.join(doc_ids)})"
+    )
     bad = dest / "e08_concussion_bad_files" / "records"
     build_bad_files(bad)
     written += [bad / "corrupt_scan.pdf", bad / "attachment.bin"]
@@ -462,8 +475,11 @@ def build_all(dest: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild into a temporary folder and compare with examples/")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into a temporary folder and compare with examples/",
+    )
     args = parser.parse_args(argv)
     if not args.check:
         build_all(EXAMPLES)

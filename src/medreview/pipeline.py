@@ -169,7 +169,9 @@ def _provider_specialties(provider: str | None, referral: Referral) -> frozenset
 def fold_duplicates(documents: Sequence[Document]) -> tuple[Document, ...]:
     """Mark exact and near duplicates, which take the kind and date of the document they repeat."""
     candidates = [
-        Candidate(d.name, d.text, d.date, d.ocr) for d in documents if d.error is None and d.text
+        Candidate(d.name, d.text, d.date, d.ocr, d.file, d.first_page)
+        for d in documents
+        if d.error is None and d.text
     ]
     repeats = find_duplicates(candidates)
     by_name = {d.name: d for d in documents}

@@ -35,6 +35,13 @@ class Candidate:
     text: str
     date: date | None
     ocr: bool
+    file: str = ""
+    first_page: int = 1
+
+    def preference(self) -> tuple[bool, bool, str, int]:
+        """Originals first: a text layer over a scan, no fax stamp over a re-fax, then file order."""
+        faxed = any(is_fax_header(line) for line in self.text.splitlines()[:3])
+        return (self.ocr, faxed, self.file or self.name, self.first_page)
 
 
 def words(text: str) -> list[str]:
@@ -56,8 +63,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
     """Map each duplicate's name to the name of the document it repeats."""
     from datasketch import MinHash, MinHashLSH
 
-    # Originals are preferred with a text layer, then in file order.
-    ordered = sorted(candidates, key=lambda c: (c.ocr, c.name))
+    ordered = sorted(candidates, key=Candidate.preference)
     exact: dict[str, str] = {}
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     kept: dict[str, tuple[set[bytes], Candidate]] = {}
@@ -79,7 +85,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         match = None
         for other in lsh.query(mh):
             other_sh, other_c = kept[other]
-            if _same(sh, other_sh) and _same_day(c.date, other_c.date):
+            if _same(sh, other_sh) and _same_day(c.date, other_c.date) and _same_side(c, other_c):
                 match = other
                 break
         if match is not None:
@@ -103,3 +109,25 @@ def _same(a: set[bytes], b: set[bytes]) -> bool:
 
 def _same_day(a: date | None, b: date | None) -> bool:
     return a is None or b is None or a == b
+
+
+_SIDE = re.compile(r"\b(right|left|rt|lt)\b", re.I)
+
+
+def side(text: str) -> str | None:
+    """The side a document's header is about: a right knee MRI is no copy of a left knee MRI."""
+    head = fold(text[:600])
+    rights = lefts = 0
+    for m in _SIDE.finditer(head):
+        if m.group(1) in ("right", "rt"):
+            rights += 1
+        else:
+            lefts += 1
+    if rights == lefts:
+        return None
+    return "right" if rights > lefts else "left"
+
+
+def _same_side(a: Candidate, b: Candidate) -> bool:
+    sa, sb = side(a.text), side(b.text)
+    return sa is None or sb is None or sa == sb

@@ -43,7 +43,10 @@ def read_file(path: Path, name: str, *, ocr: bool = True) -> ReadFile:
     except (UnreadablePdf, NotText) as exc:
         return _failed(name, str(exc))
     except OSError as exc:
-        return _failed(name, f"cannot read the file ({exc.strerror or exc})")
+        # Never str(exc): it carries the server's path. Pillow's "cannot identify" is an OSError too.
+        if type(exc).__name__ == "UnidentifiedImageError":
+            return _failed(name, "not a readable image")
+        return _failed(name, f"cannot read the file ({exc.strerror or 'input/output error'})")
     except Exception as exc:  # a library choking on hostile bytes must not stop the case
         return _failed(name, f"cannot read the file ({type(exc).__name__})")
     return _failed(

@@ -24,19 +24,39 @@ def engine() -> Any:
         if _engine is None:
             from rapidocr import RapidOCR
 
-            _engine = RapidOCR(params={"Global.log_level": "error"})
+            # The per-line direction classifier turns some upright lines into gibberish;
+            # upside-down pages are caught as a whole instead (see `ocr_image`).
+            _engine = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         return _engine
+
+
+# Below this mean recognition confidence a page is probably upside down (a fax fed the wrong way).
+UPSIDE_DOWN_SCORE = 0.75
 
 
 def ocr_image(image: Any) -> str:
     """The text of one page image (a numpy array, RGB or BGR), in reading order."""
     result = engine()(image)
+    if _confidence(result) < UPSIDE_DOWN_SCORE and getattr(result, "txts", None):
+        turned = engine()(image[::-1, ::-1].copy())
+        if _confidence(turned) > _confidence(result):
+            result = turned
     boxes = getattr(result, "boxes", None)
     texts = getattr(result, "txts", None)
     if boxes is None or not texts:
         return ""
     return lines_in_reading_order([(b.tolist(), t) for b, t in zip(boxes, texts, strict=False)])
+
+
+def _confidence(result: Any) -> float:
+    scores = getattr(result, "scores", None)
+    texts = getattr(result, "txts", None)
+    if not scores or not texts:
+        return 0.0
+    # Weighted by length: a page of long confident lines is read right side up.
+    total = sum(len(t) for t in texts) or 1
+    return float(sum(s * len(t) for s, t in zip(scores, texts, strict=False)) / total)
 
 
 def lines_in_reading_order(items: list[tuple[list[list[float]], str]]) -> str:

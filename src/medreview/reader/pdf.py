@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from medreview.reader.model import Page
 from medreview.reader.ocr import OCR_DPI, ocr_image
@@ -17,6 +18,10 @@ from medreview.reader.ocr import OCR_DPI, ocr_image
 # Fewer visible characters than this and the page is a scan (a stray Bates number or
 # scanner stamp is not a text layer).
 MIN_TEXT_LAYER_CHARS = 16
+# A page with little text over an image covering most of it is a scan with a stamp on it
+# (an e-fax server's header line, a Bates number): the image holds the document.
+STAMP_CHARS = 300
+SCAN_COVERAGE = 0.5
 
 
 class UnreadablePdf(ValueError):
@@ -46,7 +51,7 @@ def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
                 textpage = page.get_textpage()
                 text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
                 textpage.close()
-                if ocr and _visible_chars(text) < MIN_TEXT_LAYER_CHARS:
+                if ocr and _is_scan(page, text):
                     bitmap = page.render(scale=OCR_DPI / 72)
                     image = bitmap.to_numpy()
                     bitmap.close()
@@ -63,3 +68,20 @@ def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
 
 def _visible_chars(text: str) -> int:
     return sum(1 for c in text if not c.isspace())
+
+
+def _is_scan(page: Any, text: str) -> bool:
+    visible = _visible_chars(text)
+    if visible < MIN_TEXT_LAYER_CHARS:
+        return True
+    if visible >= STAMP_CHARS:
+        return False
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) / area >= SCAN_COVERAGE:
+            return True
+    return False

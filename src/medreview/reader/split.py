@@ -20,7 +20,7 @@ from medreview.rules.text import is_fax_header
 
 _MARK = re.compile(
     r"\bpage\s*(?P<k>\d{1,3})\s*(?:of|/)\s*(?P<n>\d{1,3})\b"
-    r"|(?:^|\s[-|]\s|\s)(?P<k2>\d{1,3})\s*/\s*(?P<n2>\d{1,3})\s*$"
+    r"|(?:^|\s[-|–]\s)(?P<k2>\d{1,3})\s*/\s*(?P<n2>\d{1,3})\s*$"
     r"|\bpage\s+(?P<k3>\d{1,3})\b(?!\s*(?:of|/))"
     r"|(?P<k4>\d{1,3})\s+of\s+(?P<n4>\d{1,3})\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -29,7 +29,9 @@ _CONTINUED = re.compile(
     r"\(continued\)|\bcontinued (on|to) (page|the next page|next page|reverse)\b|\bcont'?d\b\s*$",
     re.I | re.M,
 )
-TITLE_SCORE = 6
+TITLE_SCORE = 5
+# "Pain 6/10", "VAS 3/10": scores, not page numbers.
+_SCORE_LINE = re.compile(r"\b(pain|vas|nrs|score|scale|rated?|rating|level)\b", re.I)
 EDGE_LINES = 3
 
 
@@ -49,11 +51,16 @@ def _edges(text: str) -> str:
 
 def _facts(page: Page) -> _PageFacts:
     mark = None
-    for m in _MARK.finditer(_edges(page.text)):
+    for line in _edges(page.text).splitlines():
+        m = _MARK.search(line)
+        if m is None:
+            continue
         k = m.group("k") or m.group("k2") or m.group("k3") or m.group("k4")
         n = m.group("n") or m.group("n2") or m.group("n4")
         k_i, n_i = int(k), (int(n) if n else None)
         if n_i is not None and not (1 <= k_i <= n_i <= 500):
+            continue
+        if not m.group("k") and not m.group("k3") and _SCORE_LINE.search(line):
             continue
         mark = (k_i, n_i)
         break
@@ -72,6 +79,10 @@ def split_packet(doc: SourceDocument) -> tuple[SourceDocument, ...]:
     if doc.error or len(doc.pages) < 2:
         return (doc,)
     facts = [_facts(p) for p in doc.pages]
+    if _numbered_as_one_print(facts):
+        # A chart print numbers its pages across the documents it holds ("Page 2 of 3
+        # PowerChart"): those numbers say nothing of where each document begins.
+        facts = [replace(f, mark=None) for f in facts]
     starts = [0]
     current = facts[0]
     for i in range(1, len(doc.pages)):
@@ -103,6 +114,11 @@ def split_packet(doc: SourceDocument) -> tuple[SourceDocument, ...]:
             )
         )
     return tuple(parts)
+
+
+def _numbered_as_one_print(facts: list[_PageFacts]) -> bool:
+    total = len(facts)
+    return total > 2 and all(f.mark == (i, total) for i, f in enumerate(facts, start=1))
 
 
 def _starts_document(prev: _PageFacts, here: _PageFacts, current: _PageFacts) -> bool:

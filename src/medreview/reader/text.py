@@ -23,6 +23,8 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_text(data: bytes) -> str:
     """The text of a record file, or `NotText` naming why it is not one."""
+    if not data.strip():
+        raise NotText("the file is empty")
     if looks_binary(data):
         raise NotText("not a text file (binary content)")
     if data.startswith(b"\xef\xbb\xbf"):

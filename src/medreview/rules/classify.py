@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from medreview.rules.text import header_zone, unflatten
+from medreview.rules.text import header_zone, is_title_line, unflatten
 
 KINDS = (
     "progress_note",
@@ -207,8 +207,16 @@ def single_date(dates: list[date]) -> date | None:
 
 
 def title_kind(text: str) -> tuple[str | None, int]:
-    """The kind a page's own title announces, from title cues only (for splitting packets)."""
-    head = header_zone(unflatten(text), lines=6, chars=500)
+    """The kind a page's own title announces, from title cues only (for splitting packets).
+
+    Only title-like lines count: a page that begins mid-note with "MRI of 05/28 reviewed ..."
+    is not a new imaging report, while "MRI RIGHT WRIST WITHOUT CONTRAST" is.
+    """
+    head = "\n".join(
+        line
+        for line in header_zone(unflatten(text), lines=6, chars=500).splitlines()
+        if is_title_line(line)
+    )
     cues, _ = _cues()
     scores: dict[str, int] = defaultdict(int)
     for cue in cues:

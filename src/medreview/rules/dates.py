@@ -56,6 +56,12 @@ EXCLUDED_LABEL = re.compile(
     r"[^\n\d]{0,14}$",
     re.IGNORECASE,
 )
+# The story of the injury, told before its date: "fell from a ladder at work on 04/30/2026".
+INJURY_CONTEXT = re.compile(
+    r"\b(fell|fall|falling|slipped|tripped|struck|injur\w*|accident|incident|lifting|twisted|"
+    r"onset|began|started|since|occurred|happened|hurt)\b[^\n\d]{0,40}$",
+    re.IGNORECASE,
+)
 FAX_LINE = re.compile(
     r"\bFROM\s*:|\bTO\s*:|\bfax\b|\bP\.?\s*\d+\s*/\s*\d+\b|\bpage\s+\d+\s+of\s+\d+\b.*\bfax", re.I
 )
@@ -125,7 +131,11 @@ def service_date(text: str, *, discharge: bool = False) -> date | None:
         if d.start > header_end:
             break
         before = _line_before(text, d.start)
-        if EXCLUDED_LABEL.search(before) or _is_fax_line(text, d.start):
+        if (
+            EXCLUDED_LABEL.search(before)
+            or INJURY_CONTEXT.search(before)
+            or _is_fax_line(text, d.start)
+        ):
             continue
         return d.value
     return None

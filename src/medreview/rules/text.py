@@ -7,7 +7,13 @@ import unicodedata
 
 # Transcription exports often flatten a note onto one line: "CHIEF COMPLAINT:, Pain.,HPI:, ...".
 _FLAT_HEADER = re.compile(r",\s*(?=[A-Z][A-Z0-9 /&()'-]{2,50}:)")
-_FAX_HEADER = re.compile(r"\bFROM\s*:|\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+|\bfax\b.*\d{1,2}:\d\d", re.I)
+# Fax transmission stamps: "FROM: ... TO: ... P. 3/9", "... FAX 4175550103 ... 002/002",
+# "Received 07/08/2026 14:22 ... Page 3 of 9 ... Fax".
+_FAX_HEADER = re.compile(
+    r"\bFROM\s*:|\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+|(?=.*\bfax\b)(?=.*\d{1,2}:\d\d)"
+    r"|^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+(?:[A-Z]{3}\s+)?\d{1,2}:\d\d\b.*\b\d{1,4}\s*/\s*\d{1,4}\s*$",
+    re.I,
+)
 
 
 def unflatten(text: str) -> str:
@@ -32,14 +38,25 @@ def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
         seen += 1
         if seen > lines + 2:
             break
-        if seen <= lines // 2 or _is_title_line(line):
+        if seen <= lines // 2 or is_title_line(line):
             kept.append(line)
     return "\n".join(kept)[:chars]
 
 
-def _is_title_line(line: str) -> bool:
+def is_title_line(line: str) -> bool:
+    """A heading: mostly capitals ("PROGRESS NOTE", "H&P"), or a few words with no sentence."""
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= 0.6
+    if len(letters) < 2:
+        return False
+    if sum(c.isupper() for c in letters) / len(letters) >= 0.6:
+        return True
+    words = line.split()
+    return (
+        len(words) <= 6
+        and len(line) <= 48
+        and ":" not in line
+        and not any(c.isdigit() for c in line)
+    )
 
 
 def fold(text: str) -> str:
