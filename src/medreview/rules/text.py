@@ -10,7 +10,7 @@ _FLAT_HEADER = re.compile(r",\s*(?=[A-Z][A-Z0-9 /&()'-]{2,50}:)")
 # Fax transmission stamps: "FROM: ... TO: ... P. 3/9", "... FAX 4175550103 ... 002/002",
 # "Received 07/08/2026 14:22 ... Page 3 of 9 ... Fax".
 _FAX_HEADER = re.compile(
-    r"\bFROM\s*:|\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+|(?=.*\bfax\b)(?=.*\d{1,2}:\d\d)"
+    r"\bFROM\s*:|\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+|^(?=.*\bfax\b)(?=.*\d{1,2}:\d\d)"
     r"|^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+(?:[A-Z]{3}\s+)?\d{1,2}:\d\d\b.*\b\d{1,4}\s*/\s*\d{1,4}\s*$",
     re.I,
 )
@@ -23,8 +23,11 @@ def unflatten(text: str) -> str:
     return text
 
 
+FAX_HEADER_MAX = 200  # a transmission stamp is one short line
+
+
 def is_fax_header(line: str) -> bool:
-    return bool(_FAX_HEADER.search(line))
+    return len(line) <= FAX_HEADER_MAX and bool(_FAX_HEADER.search(line))
 
 
 def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
