@@ -27,7 +27,7 @@ def test_it_reads_the_formats_records_use(text: str, expected: date) -> None:
 
 
 def test_it_does_not_read_pain_scores_codes_or_times_as_dates() -> None:
-    assert find_dates("Pain 5/10, S63.592A, 4-6 weeks, 16:40, 555-0142, ratio 3-4/10") == []
+    assert find_dates("Pain 5/10, S63.592A, 4-6 weeks, 16:40, 555-0142, ratio 3-4/10") == ()
 
 
 def test_it_prefers_the_labelled_date_of_service_to_birth_and_injury() -> None:

@@ -7,10 +7,12 @@ Django: it takes a `Referral` and files, and returns a `CaseResult` of frozen da
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import reduce
 from pathlib import Path
 
 from medreview.casefolder import load_referral_file, record_files
@@ -22,6 +24,7 @@ from medreview.rules.billing import count_service_lines, read_bill_lines
 from medreview.rules.calendars import holidays_for
 from medreview.rules.classify import classify_kind, extract_provider, single_date
 from medreview.rules.dates import filename_date, service_date
+from medreview.rules.keywords import words_of
 from medreview.rules.model import Document, Gap, Referral, Settings, Triage
 from medreview.rules.text import header_zone, unflatten
 from medreview.rules.triage import triage
@@ -103,8 +106,14 @@ def build_document(
             fhir=fhir,
         )
     text = "\f".join(p.text for p in src.pages)
+    page_words = [words_of(unflatten(p.text).lower()) for p in src.pages]
     service_lines = count_service_lines(text)
-    kind = classify_kind(text, billing_lines=service_lines, hint=src.hints.kind).kind
+    kind = classify_kind(
+        text,
+        billing_lines=service_lines,
+        hint=src.hints.kind,
+        words=reduce(operator.or_, page_words),
+    ).kind
     bill_lines = (
         read_bill_lines([(p.number, p.text) for p in src.pages], src.file)
         if kind == "billing"
@@ -118,7 +127,9 @@ def build_document(
             day = filename_date(src.file)
     provider = src.hints.provider or extract_provider(text, known)
     mentions = (
-        () if kind == "billing" else language.find_mentions((p.number, p.text) for p in src.pages)
+        ()
+        if kind == "billing"
+        else language.scan_mentions([(p.number, p.text) for p in src.pages], page_words)
     )
     head = header_zone(unflatten(text), lines=6, chars=600)
     specialties = language.specialties(head) | _provider_specialties(provider, referral)

@@ -19,7 +19,11 @@ from medreview.rules.text import fold, is_fax_header
 
 SHINGLE = 4
 NUM_PERM = 64
+# 16 bands of 4 rows: documents sharing about half their shingles become candidates. Fixed
+# here rather than tuned by datasketch, which integrates numerically on every new index.
+LSH_BANDS = (16, 4)
 LSH_THRESHOLD = 0.5
+MAX_WORDS = 400  # a document's first page or two are enough to know a copy
 SAME_TEXT = 0.8  # Jaccard of shingles
 CONTAINED = 0.9  # share of the smaller document found in the larger
 MIN_WORDS = 12
@@ -47,10 +51,10 @@ class Candidate:
 def words(text: str) -> list[str]:
     kept = [
         line
-        for line in text.splitlines()
+        for line in text[: MAX_WORDS * 8].splitlines()
         if not is_fax_header(line) and not _PAGE_LINE.search(line)
     ]
-    return [w.translate(_OCR_FOLD) for w in _WORD.findall(fold("\n".join(kept)))]
+    return [w.translate(_OCR_FOLD) for w in _WORD.findall(fold("\n".join(kept)))][:MAX_WORDS]
 
 
 def shingles(tokens: list[str]) -> set[bytes]:
@@ -60,13 +64,18 @@ def shingles(tokens: list[str]) -> set[bytes]:
 
 
 def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
-    """Map each duplicate's name to the name of the document it repeats."""
+    """Map each duplicate's name to the name of the document it repeats.
+
+    Only each document's MinHash signature is kept while the index grows (512 bytes), and the
+    shingles of the few LSH candidates are rebuilt to confirm a match: memory stays flat in the
+    number of documents.
+    """
     from datasketch import MinHash, MinHashLSH
 
     ordered = sorted(candidates, key=Candidate.preference)
     exact: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    kept: dict[str, tuple[set[bytes], Candidate]] = {}
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, params=LSH_BANDS)
+    kept: dict[str, Candidate] = {}
     duplicates: dict[str, str] = {}
     for c in ordered:
         tokens = words(c.text)
@@ -82,17 +91,21 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         sh = shingles(tokens)
         mh = MinHash(num_perm=NUM_PERM)
         mh.update_batch(list(sh))
-        match = None
-        for other in lsh.query(mh):
-            other_sh, other_c = kept[other]
-            if _same(sh, other_sh) and _same_day(c.date, other_c.date) and _same_side(c, other_c):
-                match = other
-                break
+        match = next(
+            (
+                other
+                for other in lsh.query(mh)
+                if _same_day(c.date, kept[other].date)
+                and _same_side(c, kept[other])
+                and _same(sh, shingles(words(kept[other].text)))
+            ),
+            None,
+        )
         if match is not None:
             duplicates[c.name] = match
             continue
         lsh.insert(c.name, mh)
-        kept[c.name] = (sh, c)
+        kept[c.name] = c
     return duplicates
 
 

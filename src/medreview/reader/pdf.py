@@ -67,7 +67,7 @@ def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
 
 
 def _visible_chars(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+    return len("".join(text.split()))
 
 
 def _is_scan(page: Any, text: str) -> bool:

@@ -33,6 +33,7 @@ TITLE_SCORE = 5
 # "Pain 6/10", "VAS 3/10": scores, not page numbers.
 _SCORE_LINE = re.compile(r"\b(pain|vas|nrs|score|scale|rated?|rating|level)\b", re.I)
 EDGE_LINES = 3
+HEAD_CHARS = 1200  # where a page that opens a document names its date and author
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,11 @@ class _PageFacts:
 
 
 def _edges(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip() and not is_fax_header(ln)]
+    """A page's first and last lines, where page numbers are printed, fax stamps left out."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 4 * EDGE_LINES:
+        lines = lines[: 2 * EDGE_LINES] + lines[-2 * EDGE_LINES :]
+    lines = [ln for ln in lines if not is_fax_header(ln)]
     return "\n".join(lines[:EDGE_LINES] + lines[-EDGE_LINES:])
 
 
@@ -65,12 +70,13 @@ def _facts(page: Page) -> _PageFacts:
         mark = (k_i, n_i)
         break
     kind, score = title_kind(page.text)
+    head = page.text[:HEAD_CHARS]
     return _PageFacts(
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
         title=kind if score >= TITLE_SCORE else None,
-        day=service_date(page.text),
-        author=extract_provider(page.text) if kind else None,
+        day=service_date(head),
+        author=extract_provider(head) if kind else None,
     )
 
 

@@ -70,7 +70,9 @@ def service_for(code: str) -> Service | None:
 
 
 def count_service_lines(text: str) -> int:
-    """How many lines look like billed services (a date of service and a code)."""
+    """How many lines look like billed services (a date of service, a code and money)."""
+    if not _AMOUNT.search(text):
+        return 0  # no money, no bill
     return sum(1 for m in _SERVICE_LINE.finditer(text) if _looks_billed(m))
 
 

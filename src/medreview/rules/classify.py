@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from medreview.rules.keywords import Words, search, triggers, words_of
 from medreview.rules.text import header_zone, is_title_line, unflatten
 
 KINDS = (
@@ -52,6 +53,7 @@ class Cue:
     title: bool
     weight: int
     regex: re.Pattern[str]
+    triggers: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -80,34 +82,83 @@ def _cues() -> tuple[tuple[Cue, ...], int]:
                 item["zone"] == "title",
                 int(item["weight"]),
                 re.compile(item["pattern"], flags),
+                triggers(item["pattern"]),
             )
         )
     return tuple(cues), int(raw["min_score"])
 
 
-def classify_kind(text: str, *, billing_lines: int = 0, hint: str | None = None) -> KindDecision:
-    """The document kind of a record's text; `hint` (a structured source's type) wins."""
+def classify_kind(
+    text: str, *, billing_lines: int = 0, hint: str | None = None, words: Words | None = None
+) -> KindDecision:
+    """The document kind of a record's text; `hint` (a structured source's type) wins.
+
+    `words` are the text's words if the caller has them already (a superset will do).
+    """
     if hint in KINDS:
         return KindDecision(hint, 100, None)
     text = unflatten(text)
     head = header_zone(text)
-    body = text[:BODY_CHARS]
+    head_lower = head.lower()
+    head_words = words_of(head_lower)
     cues, min_score = _cues()
-    scores: dict[str, int] = defaultdict(int)
+    title_scores: dict[str, int] = defaultdict(int)
     for cue in cues:
-        if cue.regex.search(head if cue.title else body):
+        if (
+            cue.title
+            and head_words.any_of(cue.triggers)
+            and search(cue.regex, head, head_lower, cue.triggers)
+        ):
+            for kind in cue.kinds:
+                title_scores[kind] += cue.weight
+    # Most records say what they are in their title and first lines: read further only when
+    # the first page leaves two kinds close.
+    ranked: list[tuple[str, int]] = []
+    for limit in (FIRST_CHARS, BODY_CHARS):
+        body = text[:limit]
+        body_words = words if words is not None and limit >= len(text) else words_of(body.lower())
+        scores = _body_scores(cues, body, body.lower(), body_words, title_scores, billing_lines)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
+        if len(text) <= limit or _decisive(ranked):
+            break
+    if not ranked or ranked[0][1] < min_score:
+        top = ranked[0] if ranked else (None, 0)
+        return KindDecision("other", top[1], top[0], tuple(ranked))
+    runner_up = ranked[1][0] if len(ranked) > 1 else None
+    return KindDecision(ranked[0][0], ranked[0][1], runner_up, tuple(ranked))
+
+
+FIRST_CHARS = 1500
+DECISIVE_SCORE = 16
+DECISIVE_MARGIN = 9
+
+
+def _decisive(ranked: list[tuple[str, int]]) -> bool:
+    if not ranked or ranked[0][1] < DECISIVE_SCORE:
+        return False
+    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= DECISIVE_MARGIN
+
+
+def _body_scores(
+    cues: tuple[Cue, ...],
+    body: str,
+    lowered: str,
+    words: Words,
+    title_scores: dict[str, int],
+    billing_lines: int,
+) -> dict[str, int]:
+    scores: dict[str, int] = defaultdict(int, title_scores)
+    for cue in cues:
+        if cue.title or not words.any_of(cue.triggers):
+            continue
+        if search(cue.regex, body, lowered, cue.triggers):
             for kind in cue.kinds:
                 scores[kind] += cue.weight
     if billing_lines >= 2:
         scores["billing"] += 8 + billing_lines
     elif billing_lines == 1:
         scores["billing"] += 3
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
-    if not ranked or ranked[0][1] < min_score:
-        top = ranked[0] if ranked else (None, 0)
-        return KindDecision("other", top[1], top[0], tuple(ranked))
-    runner_up = ranked[1][0] if len(ranked) > 1 else None
-    return KindDecision(ranked[0][0], ranked[0][1], runner_up, tuple(ranked))
+    return scores
 
 
 # --- providers ---------------------------------------------------------------------------

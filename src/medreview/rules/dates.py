@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -82,13 +83,15 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-def find_dates(text: str) -> list[DateMention]:
+@lru_cache(maxsize=4096)
+def find_dates(text: str) -> tuple[DateMention, ...]:
+    """Every date written in a text (cached: a page's header is read for splitting and dating)."""
     found = []
     for m in DATE_RE.finditer(text):
         value = _to_date(m)
         if value is not None:
             found.append(DateMention(value, m.start(), m.end()))
-    return found
+    return tuple(found)
 
 
 def _to_date(m: re.Match[str]) -> date | None:
@@ -115,8 +118,12 @@ def _line_before(text: str, index: int) -> str:
     return text[max(start, index - 60) : index]
 
 
+SEARCH_CHARS = 3000  # a record states its date of service at its head
+
+
 def service_date(text: str, *, discharge: bool = False) -> date | None:
     """The date of service a record states, by label first, then its header."""
+    text = text[:SEARCH_CHARS]
     mentions = find_dates(text)
     if discharge:
         for d in mentions:

@@ -21,7 +21,7 @@ from medreview.rules.billing import (
     provider_matches,
 )
 from medreview.rules.classify import TREATING_EVALUATION_KINDS, TREATMENT_KINDS, same_provider
-from medreview.rules.language import Mention, expand_regions
+from medreview.rules.language import Mention, expand_regions, read_mentions
 from medreview.rules.model import BillLine, Document, Gap, Referral, Settings
 
 ACTIVE = frozenset({"ordered", "done"})
@@ -93,18 +93,23 @@ def audit(
     return tuple(gaps)
 
 
-def _cited(
-    docs: Iterable[Document], category: str, statuses: frozenset[str] = ACTIVE
-) -> list[_Cited]:
+def _candidates(docs: Iterable[Document], category: str) -> list[_Cited]:
+    """The mentions of a category in documents that can order or cite, in date order, unread."""
     found = [
         _Cited(m, d)
         for d in docs
         if d.kind not in NO_ORDERS_IN
         for m in d.mentions
-        if m.category == category and m.status in statuses
+        if m.category == category
     ]
     found.sort(key=lambda c: (c.doc.date or date.max, c.doc.name, c.mention.page))
     return found
+
+
+def _read(cited: list[_Cited]) -> list[_Cited]:
+    """The same mentions with their status read (ConText runs only here, on what matters)."""
+    read = read_mentions(c.mention for c in cited)
+    return [_Cited(m, c.doc) for m, c in zip(read, cited, strict=True)]
 
 
 def _before_injury(mention: Mention, referral: Referral) -> bool:
@@ -127,14 +132,22 @@ def _regions_meet(a: frozenset[str], b: frozenset[str]) -> bool:
 def missing_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
     """missing_diagnostic_report: a study ordered or cited whose report is not in the records."""
     reports = [d for d in docs if d.kind in ("imaging_report", "diagnostic_report")]
+    unanswered = [
+        c
+        for c in _candidates(docs, "study")
+        if not _before_injury(c.mention, referral)
+        # hospital records carry their own laboratory results
+        and not (
+            c.mention.subtype == "labs" and c.doc.kind in ("emergency_record", "discharge_summary")
+        )
+        and not all(_report_present(c.mention, status, c.doc, reports) for status in ACTIVE)
+    ]
     groups: list[tuple[str, frozenset[str], _Cited]] = []
-    for cited in _cited(docs, "study"):
+    for cited in _read(unanswered):
         m = cited.mention
-        if _before_injury(m, referral) or (m.historical and m.status == "done" and m.date is None):
+        if m.status not in ACTIVE or (m.historical and m.status == "done" and m.date is None):
             continue
-        if m.subtype == "labs" and cited.doc.kind in ("emergency_record", "discharge_summary"):
-            continue  # hospital records carry their own laboratory results
-        if _report_present(m, cited.doc, reports):
+        if _report_present(m, m.status, cited.doc, reports):
             continue
         if any(s == m.subtype and _regions_meet(parts, m.body_parts) for s, parts, _ in groups):
             continue
@@ -157,7 +170,7 @@ def missing_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
     return gaps
 
 
-def _report_present(m: Mention, doc: Document, reports: Sequence[Document]) -> bool:
+def _report_present(m: Mention, status: str, doc: Document, reports: Sequence[Document]) -> bool:
     wanted_kind = REPORT_KINDS.get(m.subtype, "imaging_report")
     for report in reports:
         if report.kind != wanted_kind:
@@ -172,7 +185,7 @@ def _report_present(m: Mention, doc: Document, reports: Sequence[Document]) -> b
             if abs(report.date - m.date) <= DOCUMENT_WINDOW:
                 return True
             continue
-        if m.status == "ordered":
+        if status == "ordered":
             if doc.date is None or report.date >= doc.date - timedelta(days=1):
                 return True
         elif doc.date is None or report.date <= doc.date + timedelta(days=1):
@@ -191,15 +204,22 @@ def missing_operative_reports(docs: Sequence[Document], referral: Referral) -> l
     )
     seen: list[tuple[date | None, frozenset[str], str]] = []
     gaps = []
-    for cited in _cited(docs, "surgery"):
+    unanswered = [
+        c
+        for c in _candidates(docs, "surgery")
+        if c.doc.kind != "operative_report"
+        and not _before_injury(c.mention, referral)
+        # a surgery of another part of the body is not this claim's
+        and not (
+            claim_regions
+            and c.mention.body_parts
+            and not _regions_meet(c.mention.body_parts, claim_regions)
+        )
+        and not _operative_report_present(c.mention, operative)
+    ]
+    for cited in _read(unanswered):
         m = cited.mention
-        if m.status != "done" or cited.doc.kind == "operative_report":
-            continue
-        if _before_injury(m, referral) or (m.date is None and m.historical):
-            continue
-        if claim_regions and m.body_parts and not _regions_meet(m.body_parts, claim_regions):
-            continue  # a surgery of another part of the body is not this claim's
-        if _operative_report_present(m, operative):
+        if m.status != "done" or (m.date is None and m.historical):
             continue
         if any(_same_surgery(m, d, parts, s) for d, parts, s in seen):
             continue
@@ -244,13 +264,18 @@ def missing_consult_reports(docs: Sequence[Document]) -> list[Gap]:
     """missing_consult_report: a referral to a specialist followed by no note of that specialty."""
     gaps = []
     seen: set[str] = set()
-    # "Referral to neurosurgery." needs no verb: the referral is the order.
-    for cited in _cited(docs, "referral", ACTIVE | {"mentioned"}):
+    unanswered = [
+        c
+        for c in _candidates(docs, "referral")
+        if c.mention.subtype and not _referral_answered(c.mention, c.doc, docs)
+    ]
+    for cited in _read(unanswered):
         m = cited.mention
-        if not m.subtype:
+        # "Referral to neurosurgery." needs no verb: the referral is the order.
+        if m.status in ("negated", "hypothetical"):
             continue
         key = m.subtype if m.subtype != "named_physician" else f"dr:{m.doctor}"
-        if key in seen or _referral_answered(m, cited.doc, docs):
+        if key in seen:
             continue
         seen.add(key)
         to = m.subtype.replace("_", " ") if m.subtype != "named_physician" else f"Dr. {m.doctor}"
@@ -287,8 +312,10 @@ def missing_fce(docs: Sequence[Document]) -> list[Gap]:
     """missing_fce: a functional capacity evaluation ordered or cited, with no FCE report."""
     if any(d.kind == "fce_report" for d in docs):
         return []
-    for cited in _cited(docs, "fce"):
+    for cited in _read(_candidates(docs, "fce")):
         m = cited.mention
+        if m.status not in ACTIVE:
+            continue
         verb = "ordered" if m.status == "ordered" else "cited"
         when = f" of {m.date.isoformat()}" if m.date else ""
         return [
@@ -358,13 +385,16 @@ def _visits(docs: Sequence[Document], facts: Sequence[Fact], referral: Referral)
 
 
 def _release_between(docs: Sequence[Document], start: date, end: date) -> Mention | None:
-    for doc in docs:
-        if doc.date is None or not (start <= doc.date < end):
-            continue
-        for m in doc.mentions:
-            if m.category == "release" and m.status not in ("negated", "hypothetical"):
-                return m
-    return None
+    releases = [
+        m
+        for doc in docs
+        if doc.date is not None and start <= doc.date < end
+        for m in doc.mentions
+        if m.category == "release"
+    ]
+    return next(
+        (m for m in read_mentions(releases) if m.status not in ("negated", "hypothetical")), None
+    )
 
 
 # --- billed services -------------------------------------------------------------------------

@@ -6,8 +6,11 @@ whether each is negated, hedged, ordered or done comes from medspaCy's ConText: 
 rules ("no MRI is indicated") plus the project's own (`data/context_rules.json`: "will consider
 EMG if symptoms persist", "patient declined surgery", "options reviewed ... versus ...").
 
-Only sentences that name a target go through spaCy, and each distinct sentence is read once:
-a 5,000-page packet costs a regular-expression pass plus a few thousand short sentences.
+Reading is in two steps, because spaCy costs a millisecond a sentence and most mentions
+never decide anything: `scan_mentions` finds every mention with regular expressions (run only
+on pages holding their trigger words, see `keywords`), and `read_mentions` runs ConText on the
+sentences of the mentions a rule actually needs (a study whose report is missing, a release
+inside a long pause), each distinct sentence once.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ import logging
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from medreview.rules.dates import find_dates
+from medreview.rules.keywords import Words, finditer, triggers, words_of
 from medreview.rules.text import sentences, unflatten
 
 CATEGORIES = ("study", "fce", "surgery", "referral", "release", "opinion")
@@ -36,7 +40,7 @@ class Mention:
 
     category: str  # study | fce | surgery | referral | release | opinion
     subtype: str  # modality, surgery family, specialty family, "fce", "release"
-    status: str  # negated | hypothetical | done | ordered | mentioned
+    status: str  # unread | negated | hypothetical | done | ordered | mentioned
     page: int
     phrase: str
     sentence: str
@@ -44,6 +48,14 @@ class Mention:
     body_parts: frozenset[str]
     historical: bool = False
     doctor: str | None = None  # referral: the named physician's surname
+    start: int = 0  # where the phrase starts in the sentence
+
+    @property
+    def read(self) -> bool:
+        return self.status != UNREAD
+
+
+UNREAD = "unread"
 
 
 @dataclass(frozen=True)
@@ -84,15 +96,31 @@ def vocabulary() -> dict[str, dict[str, re.Pattern[str]]]:
     }
 
 
+@dataclass(frozen=True)
+class _Target:
+    category: str
+    subtype: str
+    regex: re.Pattern[str]
+    triggers: frozenset[str] | None
+
+
 @lru_cache(maxsize=1)
-def _prefilter() -> re.Pattern[str]:
+def _targets() -> tuple[_Target, ...]:
     v = vocabulary()
-    parts = [p.pattern for cat in CATEGORIES for p in v[cat].values()]
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    return tuple(
+        _Target(category, subtype, regex, triggers(regex.pattern))
+        for category in CATEGORIES
+        for subtype, regex in v[category].items()
+    )
 
 
 @lru_cache(maxsize=1)
 def _nlp() -> Any:
+    """spaCy's tokenizer and medspaCy's ConText, with the project's rules added.
+
+    The targets are not found again by medspaCy's target matcher: `scan_mentions` already
+    found them, and they are handed to ConText as the sentence's entities.
+    """
     # spaCy and PyRuSH log and warn at import; a case run must not print them.
     logging.getLogger("spacy").setLevel(logging.ERROR)
     try:
@@ -105,17 +133,8 @@ def _nlp() -> Any:
         warnings.simplefilter("ignore")
         import medspacy
         from medspacy.context import ConTextRule
-        from medspacy.ner import TargetRule
 
-        nlp = medspacy.load(medspacy_enable=["medspacy_target_matcher", "medspacy_context"])
-    nlp.add_pipe("sentencizer", first=True)
-    matcher = nlp.get_pipe("medspacy_target_matcher")
-    v = vocabulary()
-    rules = []
-    for category in CATEGORIES:
-        for subtype, pattern in v[category].items():
-            rules.append(TargetRule(subtype, category.upper(), pattern=pattern.pattern))
-    matcher.add(rules)
+        nlp = medspacy.load(medspacy_enable=["medspacy_context"])
     context = nlp.get_pipe("medspacy_context")
     path = resources.files("medreview.data").joinpath("context_rules.json")
     data = json.loads(path.read_text())
@@ -129,23 +148,95 @@ def warm_up() -> None:
 
 
 def find_mentions(pages: Iterable[tuple[int, str]]) -> tuple[Mention, ...]:
-    """Every study, surgery, referral, FCE and release the pages mention, with its status."""
-    prefilter = _prefilter()
-    candidates: list[tuple[int, str]] = []
-    for number, text in pages:
-        text = unflatten(text)
-        for start, end in sentences(text):
-            sentence = " ".join(text[start:end].split())
-            if prefilter.search(sentence):
-                candidates.append((number, sentence))
-    if not candidates:
-        return ()
-    _analyse_batch([s for _, s in candidates])
-    mentions = []
-    for number, sentence in candidates:
-        for found in _analyse(sentence):
-            mentions.append(_mention(found, number, sentence))
+    """Every study, surgery, referral, FCE, release and opinion the pages mention, read."""
+    return read_mentions(scan_mentions(pages))
+
+
+def scan_mentions(
+    pages: Iterable[tuple[int, str]], words: Sequence[Words] | None = None
+) -> tuple[Mention, ...]:
+    """Every mention in the pages, found by pattern alone: statuses are left `unread`.
+
+    `words` are each page's words if the caller has them already.
+    """
+    mentions: list[Mention] = []
+    for index, (number, raw) in enumerate(pages):
+        text = unflatten(raw)
+        hits = _hits(text, words[index] if words else None)
+        if not hits:
+            continue
+        spans = sentences(text)
+        for start, end, target in _longest_first(hits):
+            s_start, s_end = _enclosing(spans, start)
+            mentions.append(
+                _scanned(target, number, text[s_start:s_end], start - s_start, end - s_start)
+            )
     return tuple(mentions)
+
+
+def _longest_first(hits: list[tuple[int, int, _Target]]) -> list[tuple[int, int, _Target]]:
+    """Overlapping hits of one category keep the longest ("MR arthrogram" over "MR")."""
+    kept: list[tuple[int, int, _Target]] = []
+    for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+        if not any(
+            h[2].category == hit[2].category and h[0] < hit[1] and hit[0] < h[1] for h in kept
+        ):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h[0])
+
+
+def _enclosing(spans: list[tuple[int, int]], index: int) -> tuple[int, int]:
+    for start, end in spans:
+        if start <= index < end:
+            return start, end
+    return index, index + 1
+
+
+def _scanned(target: _Target, page: int, raw_sentence: str, start: int, end: int) -> Mention:
+    # The sentence is kept with its spaces folded: the same sentence reads the same everywhere.
+    before = " ".join(raw_sentence[:start].split())
+    phrase = " ".join(raw_sentence[start:end].split())
+    sentence = " ".join(raw_sentence.split())
+    offset = len(before) + (1 if before else 0)
+    subtype, doctor = target.subtype, None
+    if target.category == "referral":
+        subtype, doctor = _referral_target(phrase)
+    return Mention(
+        category=target.category,
+        subtype=subtype,
+        status=UNREAD,
+        page=page,
+        phrase=phrase,
+        sentence=sentence,
+        date=_date_near(sentence, offset, offset + len(phrase)),
+        body_parts=body_parts(sentence),
+        doctor=doctor,
+        start=offset,
+    )
+
+
+def read_mentions(mentions: Iterable[Mention]) -> tuple[Mention, ...]:
+    """The mentions with their status read by ConText (each distinct sentence once)."""
+    mentions = tuple(mentions)
+    _analyse_batch([m.sentence for m in mentions if not m.read])
+    return tuple(m if m.read else _with_status(m) for m in mentions)
+
+
+def _with_status(m: Mention) -> Mention:
+    found = _analyse(m.sentence)
+    match = next(
+        (
+            f
+            for f in found
+            if f.category == m.category and f.start < m.start + len(m.phrase) and m.start < f.end
+        ),
+        None,
+    )
+    status = match.status if match else "mentioned"
+    if status == "mentioned" and m.category in ("study", "fce") and m.date is not None:
+        # "(MRI 04/20/2026)": a study cited with its date has been done.
+        status = "done"
+    return replace(m, status=status, historical=bool(match and match.historical))
 
 
 def _analyse_batch(texts: list[str]) -> None:
@@ -153,13 +244,37 @@ def _analyse_batch(texts: list[str]) -> None:
     if not todo:
         return
     nlp = _nlp()
+    context = nlp.get_pipe("medspacy_context")
+    from spacy.util import filter_spans
+
     with warnings.catch_warnings():
-        # medspaCy's empty token matcher warns (W036) on every document it is not given rules for.
         warnings.simplefilter("ignore")
-        for text, doc in zip(todo, nlp.pipe(todo, batch_size=256), strict=True):
-            _cache[text] = _read_doc(doc)
+        for text in todo:
+            doc = nlp.make_doc(text)
+            for token in doc:
+                token.is_sent_start = token.i == 0  # each text is one sentence
+            spans = []
+            for start, end, target in _longest_first(_hits(text)):
+                span = doc.char_span(
+                    start, end, label=target.category.upper(), alignment_mode="expand"
+                )
+                if span is not None and len(span):
+                    spans.append(span)
+            doc.ents = filter_spans(spans)
+            _cache[text] = _read_doc(context(doc))
     if len(_cache) > 100_000:
         _cache.clear()
+
+
+def _hits(text: str, words: Words | None = None) -> list[tuple[int, int, _Target]]:
+    lowered = text.lower()
+    words = words or words_of(lowered)
+    hits = []
+    for target in _targets():
+        if words.any_of(target.triggers):
+            spans = finditer(target.regex, text, lowered, target.triggers)
+            hits += [(start, end, target) for start, end in dict.fromkeys(spans)]
+    return hits
 
 
 _cache: dict[str, tuple[_Found, ...]] = {}
@@ -172,19 +287,23 @@ def _analyse(sentence: str) -> tuple[_Found, ...]:
 
 
 def _read_doc(doc: Any) -> tuple[_Found, ...]:
+    # The graph's edges, read once: `ent._.modifiers` recomputes them for every entity.
+    modifiers: dict[tuple[int, int], list[Any]] = {}
+    for target, modifier in doc._.context_graph.edges:
+        modifiers.setdefault((target.start, target.end), []).append(modifier)
     found = []
     for ent in doc.ents:
-        categories = {m.category for m in ent._.modifiers}
+        own = modifiers.get((ent.start, ent.end), [])
         category = ent.label_.lower()
         found.append(
             _Found(
                 category=category,
-                subtype=ent._.literal,
-                status=_status(category, _nearest(ent)),
+                subtype="",
+                status=_status(category, _nearest(ent, own)),
                 phrase=ent.text,
                 start=ent.start_char,
                 end=ent.end_char,
-                historical="HISTORICAL" in categories,
+                historical=any(m.category == "HISTORICAL" for m in own),
                 target=doc.text[ent.start_char : ent.end_char],
             )
         )
@@ -194,14 +313,14 @@ def _read_doc(doc: Any) -> tuple[_Found, ...]:
 _DECISIVE = ("NEGATED_EXISTENCE", "HYPOTHETICAL", "POSSIBLE_EXISTENCE", "DONE", "RESULT", "ORDERED")
 
 
-def _nearest(ent: Any) -> set[str]:
+def _nearest(ent: Any, modifiers: list[Any]) -> set[str]:
     """The categories of the modifiers nearest the target.
 
     When a sentence carries conflicting modifiers ("Radiographs ... obtained: no fracture"),
     the one closest to the target is the one that speaks of it.
     """
     by_distance: dict[int, set[str]] = {}
-    for m in ent._.modifiers:
+    for m in modifiers:
         if m.category not in _DECISIVE:
             continue
         start, end = m.modifier_span
@@ -232,30 +351,6 @@ def _status(category: str, modifiers: set[str]) -> str:
 
 
 _DOCTOR = re.compile(r"\bDr\.?\s+(?:[A-Z][a-z]+\s+)?(?P<surname>[A-Z][A-Za-z'-]+)")
-
-
-def _mention(found: _Found, page: int, sentence: str) -> Mention:
-    mentioned_date = _date_near(sentence, found.start, found.end)
-    status = found.status
-    if status == "mentioned" and found.category in ("study", "fce") and mentioned_date is not None:
-        # "(MRI 04/20/2026)": a study cited with its date has been done.
-        status = "done"
-    subtype = found.subtype
-    doctor = None
-    if found.category == "referral":
-        subtype, doctor = _referral_target(found.target)
-    return Mention(
-        category=found.category,
-        subtype=subtype,
-        status=status,
-        page=page,
-        phrase=found.phrase,
-        sentence=sentence,
-        date=mentioned_date,
-        body_parts=body_parts(sentence),
-        historical=found.historical,
-        doctor=doctor,
-    )
 
 
 def _date_near(sentence: str, start: int, end: int) -> date | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from medreview.rules.classify import surname
+from medreview.rules.language import read_mentions
 from medreview.rules.model import Document
 
 OPINION_KINDS = frozenset(
@@ -32,8 +33,8 @@ def opinions(documents: Sequence[Document]) -> list[Opinion]:
     for doc in documents:
         if not doc.live or doc.kind not in OPINION_KINDS or not doc.provider:
             continue
-        for m in doc.mentions:
-            if m.category != "opinion" or "?" in m.sentence or m.status == "hypothetical":
+        for m in read_mentions(m for m in doc.mentions if m.category == "opinion"):
+            if "?" in m.sentence or m.status == "hypothetical":
                 continue
             topic, _, polarity = m.subtype.rpartition("_")
             holds = (polarity == "yes") != (m.status == "negated")

@@ -64,6 +64,8 @@ def is_title_line(line: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower case without accents: OCR reads "ÓBJECTIVE" for "OBJECTIVE"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

@@ -1,0 +1,120 @@
+"""Benchmark 1: the records pipeline on a text-layer PDF against bare pypdfium2 extraction.
+
+Goal (DESIGN.md section 7): the whole pipeline (read, split, classify, mentions, duplicates,
+gaps, triage) runs at least half as fast as bare pypdfium2 text extraction of the same pages.
+Bare: open the PDF, `get_textpage().get_text_range()` on every page, close each. Pipeline:
+`triage_folder` on a case folder holding only that PDF, after a one-time warm-up (the language
+model and a tiny run on a 4-page packet of other text), which is reported apart. Best of 3
+runs each, interleaved; the pipeline's sentence cache is emptied before each of its runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import inputs
+from bench.measure import Outcome, forget_content_caches, ms, rate, timed
+from bench.story import TODAY
+
+GOAL = 0.5
+
+
+def bare_extract(pdf_path: Path) -> tuple[int, int]:
+    """Pages and characters of the PDF's text layer, read with pypdfium2 alone."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    chars = 0
+    count = len(pdf)
+    for index in range(count):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        chars += len(textpage.get_text_range())
+        textpage.close()
+        page.close()
+    pdf.close()
+    return count, chars
+
+
+def stages(folder: Path) -> list[tuple[str, float]]:
+    """One pipeline run timed stage by stage (the stages of `pipeline.analyse`)."""
+    from medreview.casefolder import load_referral_file, record_files
+    from medreview.pipeline import build_document, fold_duplicates, read_records
+    from medreview.rules import chronology, gaps
+    from medreview.rules.calendars import holidays_for
+    from medreview.rules.model import Settings
+    from medreview.rules.triage import triage
+
+    settings = Settings()
+    referral = load_referral_file(folder, today=TODAY)
+    forget_content_caches()
+    t_read, (sources, facts) = timed(lambda: read_records(record_files(folder)))
+    known = tuple(p.name for p in referral.providers)
+    t_build, built = timed(lambda: [build_document(s, referral, known) for s in sources])
+    t_fold, documents = timed(lambda: fold_duplicates(built))
+    t_gaps, found = timed(lambda: gaps.audit(documents, facts, referral, settings))
+
+    def decide() -> object:
+        due = referral.due or referral.received
+        holidays = holidays_for(referral.jurisdiction, referral.received.year, due.year)
+        triage(referral, documents, found, holidays, settings)
+        return chronology.build(documents, facts)
+
+    t_triage, _ = timed(decide)
+    return [
+        ("read + split (read_records)", t_read),
+        ("classify + mentions (build_document)", t_build),
+        ("duplicates (fold_duplicates)", t_fold),
+        ("gap audit (gaps.audit)", t_gaps),
+        ("triage + chronology", t_triage),
+    ]
+
+
+def run(quick: bool) -> Outcome:
+    from medreview.pipeline import triage_folder
+    from medreview.rules import language
+
+    pages = 120 if quick else 600
+    runs = 3
+    folder = inputs.text_case(pages)
+    tiny = inputs.text_case(4, seed=99)
+    pdf = inputs.pdf_of(folder)
+
+    t_model, _ = timed(language.warm_up)
+    t_tiny, _ = timed(lambda: triage_folder(tiny, today=TODAY))
+    bare: list[float] = []
+    pipeline: list[float] = []
+    chars = documents = 0
+    for _ in range(runs):
+        seconds, (count, chars) = timed(lambda: bare_extract(pdf))
+        assert count == pages
+        bare.append(seconds)
+        forget_content_caches()
+        seconds, result = timed(lambda: triage_folder(folder, today=TODAY))
+        pipeline.append(seconds)
+        documents = len(result.documents)
+    best_bare, best_pipe = min(bare), min(pipeline)
+    expected = inputs.packet_documents(pages)
+    ratio = best_bare / best_pipe
+    rows = [
+        ("packet", f"{pages:,} pages, {chars / pages:,.0f} chars/page, {expected} records"),
+        ("documents the pipeline found", f"{documents} (of {expected})"),
+        (f"bare pypdfium2 (best of {runs})", f"{ms(best_bare)}  {rate(pages, best_bare)}"),
+        (f"pipeline (best of {runs})", f"{ms(best_pipe)}  {rate(pages, best_pipe)}"),
+        (
+            "pipeline per page",
+            f"{best_pipe / pages * 1000:.2f} ms (bare {best_bare / pages * 1000:.3f} ms)",
+        ),
+        ("speed ratio bare/pipeline", f"{ratio:.3f}x (goal >= {GOAL}x)"),
+        ("warm-up: language model", ms(t_model)),
+        ("warm-up: first run, 4 pages", ms(t_tiny)),
+    ]
+    for name, seconds in stages(folder):
+        rows.append((f"  stage: {name}", f"{ms(seconds)}  ({seconds / pages * 1000:.2f} ms/page)"))
+    return Outcome(
+        name="text-pdf",
+        figure=f"speed ratio {ratio:.3f}x ({rate(pages, best_pipe)})",
+        goal=f">= {GOAL}x bare pypdfium2",
+        passed=ratio >= GOAL,
+        rows=rows,
+    )
