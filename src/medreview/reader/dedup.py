@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from medreview.rules.text import fold, is_fax_header
 
@@ -54,7 +55,7 @@ def words(text: str) -> list[str]:
         for line in text[: MAX_WORDS * 8].splitlines()
         if not is_fax_header(line) and not _PAGE_LINE.search(line)
     ]
-    return [w.translate(_OCR_FOLD) for w in _WORD.findall(fold("\n".join(kept)))][:MAX_WORDS]
+    return _WORD.findall(fold("\n".join(kept)).translate(_OCR_FOLD))[:MAX_WORDS]
 
 
 def shingles(tokens: list[str]) -> set[bytes]:
@@ -77,6 +78,13 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, params=LSH_BANDS)
     kept: dict[str, Candidate] = {}
     duplicates: dict[str, str] = {}
+
+    @lru_cache(maxsize=256)
+    def kept_shingles(name: str) -> frozenset[bytes]:
+        # Templated records (every daily note of a clinic) are each other's LSH candidates
+        # again and again: their shingles are rebuilt once, not at every query.
+        return frozenset(shingles(words(kept[name].text)))
+
     for c in ordered:
         tokens = words(c.text)
         if not tokens:
@@ -97,7 +105,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
                 for other in lsh.query(mh)
                 if _same_day(c.date, kept[other].date)
                 and _same_side(c, kept[other])
-                and _same(sh, shingles(words(kept[other].text)))
+                and _same(sh, kept_shingles(other))
             ),
             None,
         )
@@ -109,7 +117,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
     return duplicates
 
 
-def _same(a: set[bytes], b: set[bytes]) -> bool:
+def _same(a: set[bytes] | frozenset[bytes], b: set[bytes] | frozenset[bytes]) -> bool:
     common = len(a & b)
     if not common:
         return False

@@ -116,7 +116,8 @@ def classify_kind(
     ranked: list[tuple[str, int]] = []
     for limit in (FIRST_CHARS, BODY_CHARS):
         body = text[:limit]
-        body_words = words if words is not None and limit >= len(text) else words_of(body.lower())
+        # The caller's words (the whole text's) are a superset: they only skip less.
+        body_words = words if words is not None else words_of(body.lower())
         scores = _body_scores(cues, body, body.lower(), body_words, title_scores, billing_lines)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
         if len(text) <= limit or _decisive(ranked):

@@ -20,8 +20,10 @@ MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 
+# No lookbehind in front: the engine then skips ahead to the next digit or month name.
+# `find_dates` checks the character before a match instead.
 DATE_RE = re.compile(
-    r"(?<![\d/.-])(?:"
+    r"(?:"
     r"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]?\d)-(?P<id>[0-3]?\d)"  # 2026-05-20
     r"|(?P<um>[01]?\d)(?P<sep>[/.-])(?P<ud>[0-3]?\d)(?P=sep)(?P<uy>(?:19|20)?\d\d)"  # 05/20/2026
     r"|"
@@ -83,11 +85,16 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+_NOT_BEFORE = frozenset("0123456789/.-")
+
+
 @lru_cache(maxsize=4096)
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Every date written in a text (cached: a page's header is read for splitting and dating)."""
     found = []
     for m in DATE_RE.finditer(text):
+        if m.start() and text[m.start() - 1] in _NOT_BEFORE:
+            continue  # "3/05/2026" inside "113/05/2026", a version number, a range's tail
         value = _to_date(m)
         if value is not None:
             found.append(DateMention(value, m.start(), m.end()))

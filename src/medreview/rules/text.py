@@ -70,34 +70,45 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-# A sentence ends at . ; ! ? before a capital (not after "Dr." or an initial), at a blank line,
-# and at a line break that is not a wrapped line: after a short or punctuated line, or before
-# a bullet, a number or a "Heading:".
-_SENTENCE_END = re.compile(
-    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!Mrs\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)(?<!\b[A-Z]\.)(?<!\b\d\.)(?<!\b\d\d\.)"
-    r"(?<=[.;!?])[ \t]+(?=[A-Z0-9(\"'])"
-    r"|\n[ \t]*\n"
-    r"|(?<=[.:;!?])[ \t]*\n"
-    r"|(?m:^.{0,44}$)\n"
-    r"|\n(?=[ \t]*(?:[-*\u2022]|\d{1,2}[.)][ \t]|[A-Z][A-Za-z /&'()-]{1,40}:|[A-Z][A-Z /&'-]{3,}$))"
+# A sentence ends at . ; ! ? before a capital (not after "Dr." or an initial), and at a line
+# break that is not a wrapped line: before a blank line, after a punctuated or short line, or
+# before a bullet, a number or a "Heading:". The pattern starts with the character it breaks
+# at, so the engine skips ahead to candidates instead of trying every position.
+_BREAK = re.compile(
+    r"[.;!?](?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!Mrs\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)"
+    r"(?<!\b[A-Z]\.)(?<!\b\d\.)(?<!\b\d\d\.)[ \t]+(?=[A-Z0-9(\"'])"
+    r"|\n"
 )
+_STARTS_ITEM = re.compile(
+    r"[ \t]*(?:[-*\u2022]|\d{1,2}[.)][ \t]|[A-Z][A-Za-z /&'()-]{1,40}:|[A-Z][A-Z /&'-]{3,}$)", re.M
+)
+SHORT_LINE = 44
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences (and list items, and header lines) of a text."""
     spans = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.start()
-        if (
-            m.group(0).endswith("\n")
-            and not m.group(0).startswith("\n")
-            and "\n" not in m.group(0)[:-1]
-        ):
-            end = m.end() - 1
+    line_start = 0
+    for m in _BREAK.finditer(text):
+        if m.group(0) != "\n":
+            end, after = m.start() + 1, m.end()  # the period stays with its sentence
+        else:
+            at = m.start()
+            line = text[line_start:at].rstrip()
+            line_start = at + 1
+            following = text[at + 1 : at + 120]
+            if not (
+                following.lstrip(" \t").startswith("\n")
+                or (line and line[-1] in ".:;!?")
+                or len(line.strip()) <= SHORT_LINE
+                or _STARTS_ITEM.match(following)
+            ):
+                continue  # a wrapped line: the sentence goes on
+            end, after = at, at + 1
         if text[start:end].strip():
             spans.append((start, end))
-        start = m.end()
+        start = after
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
