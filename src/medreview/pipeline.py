@@ -7,12 +7,10 @@ Django: it takes a `Referral` and files, and returns a `CaseResult` of frozen da
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import reduce
 from pathlib import Path
 
 from medreview.casefolder import load_referral_file, record_files
@@ -24,7 +22,6 @@ from medreview.rules.billing import count_service_lines, read_bill_lines
 from medreview.rules.calendars import holidays_for
 from medreview.rules.classify import classify_kind, extract_provider, single_date
 from medreview.rules.dates import filename_date, service_date
-from medreview.rules.keywords import words_of
 from medreview.rules.model import Document, Gap, Referral, Settings, Triage
 from medreview.rules.text import header_zone, unflatten
 from medreview.rules.triage import triage
@@ -106,14 +103,8 @@ def build_document(
             fhir=fhir,
         )
     text = "\f".join(p.text for p in src.pages)
-    page_words = [words_of(unflatten(p.text).lower()) for p in src.pages]
     service_lines = count_service_lines(text)
-    kind = classify_kind(
-        text,
-        billing_lines=service_lines,
-        hint=src.hints.kind,
-        words=reduce(operator.or_, page_words),
-    ).kind
+    kind = classify_kind(text, billing_lines=service_lines, hint=src.hints.kind).kind
     bill_lines = (
         read_bill_lines([(p.number, p.text) for p in src.pages], src.file)
         if kind == "billing"
@@ -127,9 +118,7 @@ def build_document(
             day = filename_date(src.file)
     provider = src.hints.provider or extract_provider(text, known)
     mentions = (
-        ()
-        if kind == "billing"
-        else language.scan_mentions([(p.number, p.text) for p in src.pages], page_words)
+        () if kind == "billing" else language.scan_mentions([(p.number, p.text) for p in src.pages])
     )
     head = header_zone(unflatten(text), lines=6, chars=600)
     specialties = language.specialties(head) | _provider_specialties(provider, referral)

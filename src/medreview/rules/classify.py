@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from medreview.rules.keywords import Words, search, triggers, words_of
+from medreview.rules.patterns import PatternSet
 from medreview.rules.text import header_zone, is_title_line, unflatten
 
 KINDS = (
@@ -53,7 +53,6 @@ class Cue:
     title: bool
     weight: int
     regex: re.Pattern[str]
-    triggers: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -82,46 +81,29 @@ def _cues() -> tuple[tuple[Cue, ...], int]:
                 item["zone"] == "title",
                 int(item["weight"]),
                 re.compile(item["pattern"], flags),
-                triggers(item["pattern"]),
             )
         )
     return tuple(cues), int(raw["min_score"])
 
 
-def classify_kind(
-    text: str, *, billing_lines: int = 0, hint: str | None = None, words: Words | None = None
-) -> KindDecision:
-    """The document kind of a record's text; `hint` (a structured source's type) wins.
-
-    `words` are the text's words if the caller has them already (a superset will do).
-    """
+def classify_kind(text: str, *, billing_lines: int = 0, hint: str | None = None) -> KindDecision:
+    """The document kind of a record's text; `hint` (a structured source's type) wins."""
     if hint in KINDS:
         return KindDecision(hint, 100, None)
     text = unflatten(text)
-    head = header_zone(text)
-    head_lower = head.lower()
-    head_words = words_of(head_lower)
     cues, min_score = _cues()
-    title_scores: dict[str, int] = defaultdict(int)
-    for cue in cues:
-        if (
-            cue.title
-            and head_words.any_of(cue.triggers)
-            and search(cue.regex, head, head_lower, cue.triggers)
-        ):
+    titles, bodies = _cue_sets()
+    scores: dict[str, int] = defaultdict(int)
+    for zone, (indexes, patterns) in ((header_zone(text), titles), (text[:BODY_CHARS], bodies)):
+        for i in patterns.matching(zone):
+            cue = cues[indexes[i]]
             for kind in cue.kinds:
-                title_scores[kind] += cue.weight
-    # Most records say what they are in their title and first lines: read further only when
-    # the first page leaves two kinds close.
-    ranked: list[tuple[str, int]] = []
-    for limit in (FIRST_CHARS, BODY_CHARS):
-        body = text[:limit]
-        # The caller's words (the whole text's) are a superset: they only skip less.
-        body_words = words if words is not None else words_of(body.lower())
-        scores = _body_scores(cues, body, body.lower(), body_words, title_scores, billing_lines)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
-        if len(text) <= limit or _decisive(ranked):
-            break
+                scores[kind] += cue.weight
+    if billing_lines >= 2:
+        scores["billing"] += 8 + billing_lines
+    elif billing_lines == 1:
+        scores["billing"] += 3
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0])))
     if not ranked or ranked[0][1] < min_score:
         top = ranked[0] if ranked else (None, 0)
         return KindDecision("other", top[1], top[0], tuple(ranked))
@@ -129,37 +111,19 @@ def classify_kind(
     return KindDecision(ranked[0][0], ranked[0][1], runner_up, tuple(ranked))
 
 
-FIRST_CHARS = 1500
-DECISIVE_SCORE = 16
-DECISIVE_MARGIN = 9
+CueSet = tuple[tuple[int, ...], PatternSet]
 
 
-def _decisive(ranked: list[tuple[str, int]]) -> bool:
-    if not ranked or ranked[0][1] < DECISIVE_SCORE:
-        return False
-    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= DECISIVE_MARGIN
-
-
-def _body_scores(
-    cues: tuple[Cue, ...],
-    body: str,
-    lowered: str,
-    words: Words,
-    title_scores: dict[str, int],
-    billing_lines: int,
-) -> dict[str, int]:
-    scores: dict[str, int] = defaultdict(int, title_scores)
-    for cue in cues:
-        if cue.title or not words.any_of(cue.triggers):
-            continue
-        if search(cue.regex, body, lowered, cue.triggers):
-            for kind in cue.kinds:
-                scores[kind] += cue.weight
-    if billing_lines >= 2:
-        scores["billing"] += 8 + billing_lines
-    elif billing_lines == 1:
-        scores["billing"] += 3
-    return scores
+@lru_cache(maxsize=1)
+def _cue_sets() -> tuple[CueSet, CueSet]:
+    """The title cues and the body cues, each searched in one pass."""
+    cues, _ = _cues()
+    title = tuple(i for i, c in enumerate(cues) if c.title)
+    body = tuple(i for i, c in enumerate(cues) if not c.title)
+    return (
+        (title, PatternSet([cues[i].regex for i in title])),
+        (body, PatternSet([cues[i].regex for i in body])),
+    )
 
 
 # --- providers ---------------------------------------------------------------------------
@@ -270,11 +234,11 @@ def title_kind(text: str) -> tuple[str | None, int]:
         if is_title_line(line)
     )
     cues, _ = _cues()
+    (indexes, patterns), _ = _cue_sets()
     scores: dict[str, int] = defaultdict(int)
-    for cue in cues:
-        if cue.title and cue.regex.search(head):
-            for kind in cue.kinds:
-                scores[kind] += cue.weight
+    for i in patterns.matching(head):
+        for kind in cues[indexes[i]].kinds:
+            scores[kind] += cues[indexes[i]].weight
     if not scores:
         return None, 0
     kind, score = max(scores.items(), key=lambda kv: kv[1])

@@ -8,7 +8,7 @@ EMG if symptoms persist", "patient declined surgery", "options reviewed ... vers
 
 Reading is in two steps, because spaCy costs a millisecond a sentence and most mentions
 never decide anything: `scan_mentions` finds every mention with regular expressions (run only
-on pages holding their trigger words, see `keywords`), and `read_mentions` runs ConText on the
+searched together through `patterns.PatternSet`), and `read_mentions` runs ConText on the
 sentences of the mentions a rule actually needs (a study whose report is missing, a release
 inside a long pause), each distinct sentence once.
 """
@@ -20,7 +20,7 @@ import logging
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -28,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 from medreview.rules.dates import find_dates
-from medreview.rules.keywords import Words, finditer, triggers, words_of
+from medreview.rules.patterns import PatternSet
 from medreview.rules.text import sentences, unflatten
 
 CATEGORIES = ("study", "fce", "surgery", "referral", "release", "opinion")
@@ -101,17 +101,18 @@ class _Target:
     category: str
     subtype: str
     regex: re.Pattern[str]
-    triggers: frozenset[str] | None
 
 
 @lru_cache(maxsize=1)
-def _targets() -> tuple[_Target, ...]:
+def _targets() -> tuple[tuple[_Target, ...], PatternSet]:
+    """Every target of the vocabulary, and all of them as one set to search pages with."""
     v = vocabulary()
-    return tuple(
-        _Target(category, subtype, regex, triggers(regex.pattern))
+    targets = tuple(
+        _Target(category, subtype, regex)
         for category in CATEGORIES
         for subtype, regex in v[category].items()
     )
+    return targets, PatternSet([t.regex for t in targets])
 
 
 @lru_cache(maxsize=1)
@@ -152,17 +153,12 @@ def find_mentions(pages: Iterable[tuple[int, str]]) -> tuple[Mention, ...]:
     return read_mentions(scan_mentions(pages))
 
 
-def scan_mentions(
-    pages: Iterable[tuple[int, str]], words: Sequence[Words] | None = None
-) -> tuple[Mention, ...]:
-    """Every mention in the pages, found by pattern alone: statuses are left `unread`.
-
-    `words` are each page's words if the caller has them already.
-    """
+def scan_mentions(pages: Iterable[tuple[int, str]]) -> tuple[Mention, ...]:
+    """Every mention in the pages, found by pattern alone: statuses are left `unread`."""
     mentions: list[Mention] = []
-    for index, (number, raw) in enumerate(pages):
+    for number, raw in pages:
         text = unflatten(raw)
-        hits = _hits(text, words[index] if words else None)
+        hits = _hits(text)
         if not hits:
             continue
         spans = sentences(text)
@@ -266,15 +262,9 @@ def _analyse_batch(texts: list[str]) -> None:
         _cache.clear()
 
 
-def _hits(text: str, words: Words | None = None) -> list[tuple[int, int, _Target]]:
-    lowered = text.lower()
-    words = words or words_of(lowered)
-    hits = []
-    for target in _targets():
-        if words.any_of(target.triggers):
-            spans = finditer(target.regex, text, lowered, target.triggers)
-            hits += [(start, end, target) for start, end in dict.fromkeys(spans)]
-    return hits
+def _hits(text: str) -> list[tuple[int, int, _Target]]:
+    targets, patterns = _targets()
+    return [(start, end, targets[i]) for start, end, i in patterns.finditer(text)]
 
 
 _cache: dict[str, tuple[_Found, ...]] = {}

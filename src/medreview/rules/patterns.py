@@ -1,0 +1,134 @@
+"""Many regular expressions over one text, in one pass: Hyperscan finds, Python's `re` confirms.
+
+The rules hold a few hundred patterns (document kinds, clinical vocabulary), and a records
+packet has thousands of pages. Trying each pattern at every position of every page in Python
+costs milliseconds a page; Hyperscan (Intel's multi-pattern matcher) scans a page for all of
+them at once in microseconds. It is used in prefilter mode, which reports a superset of the
+places where a pattern ends, and each candidate is then confirmed by Python's `re` on the
+lines around it: the answers are exactly Python's, only found faster. Without Hyperscan (a
+platform with no wheel) every pattern is a candidate everywhere: slower, the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+# A true match ends where Hyperscan reports an end; it starts at most this far before it.
+MAX_MATCH = 400
+# Lookaheads may read a little past the end.
+LOOKAHEAD = 60
+
+_hs: Any
+try:  # the import itself is what varies between platforms
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover - a platform without a hyperscan wheel
+    _hs = None
+
+
+class PatternSet:
+    """A fixed list of compiled regular expressions, searched together."""
+
+    def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
+        self.regexes = tuple(regexes)
+        self._db: Any = None
+        self._unscanned: frozenset[int] = frozenset(range(len(self.regexes)))
+        if _hs is not None:
+            self._compile()
+
+    def _compile(self) -> None:
+        assert _hs is not None
+        ids, expressions, flags = [], [], []
+        for index, regex in enumerate(self.regexes):
+            flag = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_ALLOWEMPTY
+            if regex.flags & re.IGNORECASE:
+                flag |= _hs.HS_FLAG_CASELESS
+            try:  # a pattern Hyperscan refuses even as a prefilter is simply always searched
+                _hs.Database().compile(
+                    expressions=[regex.pattern.encode()], ids=[0], elements=1, flags=[flag]
+                )
+            except Exception:
+                continue
+            ids.append(index)
+            expressions.append(regex.pattern.encode())
+            flags.append(flag)
+        if ids:
+            db = _hs.Database()
+            db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+            self._db = db
+        self._unscanned = frozenset(range(len(self.regexes))) - frozenset(ids)
+
+    def ends(self, text: str) -> dict[int, list[int]] | None:
+        """Pattern index -> where a match may end (character offsets); None: search everything."""
+        if self._db is None or not text.isascii():
+            return None  # Hyperscan counts bytes; non-ASCII pages are rare enough to search whole
+        found: dict[int, list[int]] = {}
+
+        def on_match(index: int, _start: int, end: int, _flags: int, _context: Any) -> None:
+            found.setdefault(index, []).append(end)
+
+        self._db.scan(text.encode("ascii"), match_event_handler=on_match)
+        return found
+
+    def search(self, text: str) -> list[bool]:
+        """For each pattern, whether it matches the text (as `regex.search` says)."""
+        ends = self.ends(text)
+        return [self._search(i, text, ends) for i in range(len(self.regexes))]
+
+    def matching(self, text: str, wanted: Sequence[int] | None = None) -> set[int]:
+        """The indexes of the patterns (among `wanted`) that match the text."""
+        ends = self.ends(text)
+        indexes = range(len(self.regexes)) if wanted is None else wanted
+        if ends is not None:
+            indexes = [i for i in indexes if i in ends or i in self._unscanned]
+        return {i for i in indexes if self._search(i, text, ends)}
+
+    def finditer(self, text: str) -> list[tuple[int, int, int]]:
+        """Every (start, end, pattern index) that `regex.finditer` gives, pattern by pattern."""
+        ends = self.ends(text)
+        out: list[tuple[int, int, int]] = []
+        indexes = range(len(self.regexes)) if ends is None else sorted(set(ends) | self._unscanned)
+        for i in indexes:
+            regex = self.regexes[i]
+            spans = (
+                _windows(text, ends.get(i))
+                if ends is not None and i not in self._unscanned
+                else None
+            )
+            if spans is None:
+                out += [(m.start(), m.end(), i) for m in regex.finditer(text)]
+            else:
+                seen = set()
+                for start, end in spans:
+                    for m in regex.finditer(text, start, end):
+                        if (m.start(), m.end()) not in seen:
+                            seen.add((m.start(), m.end()))
+                            out.append((m.start(), m.end(), i))
+        return out
+
+    def _search(self, index: int, text: str, ends: dict[int, list[int]] | None) -> bool:
+        regex = self.regexes[index]
+        if ends is None or index in self._unscanned:
+            return regex.search(text) is not None
+        spans = _windows(text, ends.get(index))
+        return bool(spans) and any(regex.search(text, start, end) for start, end in spans or ())
+
+
+def _windows(text: str, ends: list[int] | None) -> list[tuple[int, int]] | None:
+    """Whole lines around each possible match end, merged."""
+    if not ends:
+        return []
+    spans = []
+    for end in ends:
+        start = text.rfind("\n", 0, max(0, end - MAX_MATCH)) + 1
+        stop = text.find("\n", min(len(text), end + LOOKAHEAD))
+        spans.append((start, len(text) if stop < 0 else stop))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
