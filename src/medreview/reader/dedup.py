@@ -97,7 +97,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         if len(tokens) < MIN_WORDS:
             continue
         sh = shingles(tokens)
-        mh = MinHash(num_perm=NUM_PERM)
+        mh = MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
         mh.update_batch(list(sh))
         match = next(
             (
@@ -115,6 +115,12 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         lsh.insert(c.name, mh)
         kept[c.name] = c
     return duplicates
+
+
+def _hash32(shingle: bytes) -> int:
+    # Signatures live only as long as one case's run: the process's own hash will do, and
+    # costs a tenth of datasketch's default SHA-1.
+    return hash(shingle) & 0xFFFFFFFF
 
 
 def _same(a: set[bytes] | frozenset[bytes], b: set[bytes] | frozenset[bytes]) -> bool:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from medreview.rules.patterns import PatternSet
+
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -88,11 +90,19 @@ def parse_date(text: str) -> date | None:
 _NOT_BEFORE = frozenset("0123456789/.-")
 
 
+@lru_cache(maxsize=1)
+def _date_set() -> PatternSet:
+    return PatternSet([DATE_RE])
+
+
 @lru_cache(maxsize=4096)
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Every date written in a text (cached: a page's header is read for splitting and dating)."""
     found = []
-    for m in DATE_RE.finditer(text):
+    for start, _, _ in _date_set().finditer(text):
+        m = DATE_RE.match(text, start)
+        if m is None:
+            continue
         if m.start() and text[m.start() - 1] in _NOT_BEFORE:
             continue  # "3/05/2026" inside "113/05/2026", a version number, a range's tail
         value = _to_date(m)

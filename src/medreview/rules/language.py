@@ -375,15 +375,23 @@ def is_therapy_target(text: str) -> bool:
     return any(p.search(text) for p in vocabulary()["not_specialist"].values())
 
 
+@lru_cache(maxsize=4)
+def _named(group: str) -> tuple[tuple[str, ...], PatternSet]:
+    names = tuple(vocabulary()[group])
+    return names, PatternSet([vocabulary()[group][n] for n in names])
+
+
 @lru_cache(maxsize=20_000)
 def body_parts(text: str) -> frozenset[str]:
     """The body regions a text names."""
-    return frozenset(name for name, p in vocabulary()["body_part"].items() if p.search(text))
+    names, patterns = _named("body_part")
+    return frozenset(names[i] for i in patterns.matching(text))
 
 
 def specialties(text: str) -> frozenset[str]:
     """The specialty families a text names."""
-    return frozenset(name for name, p in vocabulary()["specialty"].items() if p.search(text))
+    names, patterns = _named("specialty")
+    return frozenset(names[i] for i in patterns.matching(text))
 
 
 def expand_regions(parts: Iterable[str]) -> frozenset[str]:

@@ -15,8 +15,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-# A true match ends where Hyperscan reports an end; it starts at most this far before it.
-MAX_MATCH = 400
+# A true match ends where Hyperscan reports an end, and starts at most its pattern's width
+# before it; patterns with unbounded pieces ("\\s*", "\\w*") are allowed this much.
+UNBOUNDED_MATCH = 300
 # Lookaheads may read a little past the end.
 LOOKAHEAD = 60
 
@@ -32,6 +33,7 @@ class PatternSet:
 
     def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
         self.regexes = tuple(regexes)
+        self._widths = tuple(_max_width(r) for r in self.regexes)
         self._db: Any = None
         self._unscanned: frozenset[int] = frozenset(range(len(self.regexes)))
         if _hs is not None:
@@ -92,7 +94,7 @@ class PatternSet:
         for i in indexes:
             regex = self.regexes[i]
             spans = (
-                _windows(text, ends.get(i))
+                _windows(text, ends.get(i), self._widths[i])
                 if ends is not None and i not in self._unscanned
                 else None
             )
@@ -111,17 +113,27 @@ class PatternSet:
         regex = self.regexes[index]
         if ends is None or index in self._unscanned:
             return regex.search(text) is not None
-        spans = _windows(text, ends.get(index))
-        return bool(spans) and any(regex.search(text, start, end) for start, end in spans or ())
+        spans = _windows(text, ends.get(index), self._widths[index])
+        return any(regex.search(text, start, end) for start, end in spans)
 
 
-def _windows(text: str, ends: list[int] | None) -> list[tuple[int, int]] | None:
+def _max_width(regex: re.Pattern[str]) -> int:
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        widest = int(_parser.parse(regex.pattern, regex.flags).getwidth()[1])
+    except (re.error, OverflowError):
+        return UNBOUNDED_MATCH
+    return min(widest, UNBOUNDED_MATCH)
+
+
+def _windows(text: str, ends: list[int] | None, width: int) -> list[tuple[int, int]]:
     """Whole lines around each possible match end, merged."""
     if not ends:
         return []
     spans = []
     for end in ends:
-        start = text.rfind("\n", 0, max(0, end - MAX_MATCH)) + 1
+        start = text.rfind("\n", 0, max(0, end - width)) + 1
         stop = text.find("\n", min(len(text), end + LOOKAHEAD))
         spans.append((start, len(text) if stop < 0 else stop))
     spans.sort()

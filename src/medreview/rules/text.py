@@ -27,7 +27,10 @@ FAX_HEADER_MAX = 200  # a transmission stamp is one short line
 
 
 def is_fax_header(line: str) -> bool:
-    return len(line) <= FAX_HEADER_MAX and bool(_FAX_HEADER.search(line))
+    # Every form of stamp holds a colon (FROM:, a time) or a slash (P. 3/9, a date).
+    if len(line) > FAX_HEADER_MAX or (":" not in line and "/" not in line):
+        return False
+    return bool(_FAX_HEADER.search(line))
 
 
 def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
