@@ -73,7 +73,9 @@ def stages(folder: Path) -> list[tuple[str, float]]:
 def run(quick: bool) -> Outcome:
     from medreview.pipeline import triage_folder
     from medreview.rules import language
+    from medreview.workers import default_workers
 
+    workers = default_workers()  # as `medreview triage` runs it
     pages = 120 if quick else 600
     runs = 3
     folder = inputs.text_case(pages)
@@ -84,23 +86,34 @@ def run(quick: bool) -> Outcome:
     t_tiny, _ = timed(lambda: triage_folder(tiny, today=TODAY))
     bare: list[float] = []
     pipeline: list[float] = []
+    single: list[float] = []
     chars = documents = 0
     for _ in range(runs):
         seconds, (count, chars) = timed(lambda: bare_extract(pdf))
         assert count == pages
         bare.append(seconds)
         forget_content_caches()
-        seconds, result = timed(lambda: triage_folder(folder, today=TODAY))
+        seconds, result = timed(lambda: triage_folder(folder, today=TODAY, workers=workers))
         pipeline.append(seconds)
         documents = len(result.documents)
-    best_bare, best_pipe = min(bare), min(pipeline)
+        forget_content_caches()
+        seconds, _ = timed(lambda: triage_folder(folder, today=TODAY, workers=1))
+        single.append(seconds)
+    best_bare, best_pipe, best_single = min(bare), min(pipeline), min(single)
     expected = inputs.packet_documents(pages)
     ratio = best_bare / best_pipe
     rows = [
         ("packet", f"{pages:,} pages, {chars / pages:,.0f} chars/page, {expected} records"),
         ("documents the pipeline found", f"{documents} (of {expected})"),
         (f"bare pypdfium2 (best of {runs})", f"{ms(best_bare)}  {rate(pages, best_bare)}"),
-        (f"pipeline (best of {runs})", f"{ms(best_pipe)}  {rate(pages, best_pipe)}"),
+        (
+            f"pipeline, {workers} processes (best of {runs})",
+            f"{ms(best_pipe)}  {rate(pages, best_pipe)}",
+        ),
+        (
+            f"pipeline, 1 process (best of {runs})",
+            f"{ms(best_single)}  {rate(pages, best_single)}  ratio {best_bare / best_single:.3f}x",
+        ),
         (
             "pipeline per page",
             f"{best_pipe / pages * 1000:.2f} ms (bare {best_bare / pages * 1000:.3f} ms)",

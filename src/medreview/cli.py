@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from medreview.config import ConfigError, rule_settings
+from medreview.config import ConfigError, rule_settings, workers
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,9 +66,14 @@ def _triage(args: argparse.Namespace) -> int:
     from medreview.report import render
 
     settings = rule_settings(os.environ)
+    processes = workers(os.environ)
     try:
         result = triage_folder(
-            args.case_dir, today=args.today or date.today(), settings=settings, ocr=not args.no_ocr
+            args.case_dir,
+            workers=processes,
+            today=args.today or date.today(),
+            settings=settings,
+            ocr=not args.no_ocr,
         )
     except CaseFolderError as exc:
         print(f"medreview: {exc}", file=sys.stderr)

@@ -34,3 +34,19 @@ def rule_settings(env: Mapping[str, str]) -> Settings:
             raise ConfigError(f"{name}={raw!r} must be a positive whole number")
         values[f.name] = value
     return Settings(**values)
+
+
+def workers(env: Mapping[str, str]) -> int:
+    """How many processes a large case may use: MEDREVIEW_WORKERS, else the machine's cores."""
+    from medreview.workers import default_workers
+
+    raw = env.get(ENV_PREFIX + "WORKERS", "").strip()
+    if not raw:
+        return default_workers()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}WORKERS={raw!r} is not a whole number") from None
+    if value < 1:
+        raise ConfigError(f"{ENV_PREFIX}WORKERS={raw!r} must be at least 1")
+    return value

@@ -7,15 +7,18 @@ Django: it takes a `Referral` and files, and returns a `CaseResult` of frozen da
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from medreview.casefolder import load_referral_file, record_files
 from medreview.reader import Fact, SourceDocument, read_file
-from medreview.reader.dedup import Candidate, find_duplicates
+from medreview.reader.dedup import Candidate, find_duplicates, fingerprint
+from medreview.reader.pdf import UnreadablePdf, page_count
 from medreview.reader.split import split_packet
 from medreview.rules import chronology, gaps, language
 from medreview.rules.billing import count_service_lines, read_bill_lines
@@ -25,6 +28,7 @@ from medreview.rules.dates import filename_date, service_date
 from medreview.rules.model import Document, Gap, Referral, Settings, Triage
 from medreview.rules.text import header_zone, unflatten
 from medreview.rules.triage import triage
+from medreview.workers import PARALLEL_DOCUMENTS, PARALLEL_PAGES, map_in_order, pool, read_pdf
 
 # A report's own study is named in its header, before these sections cite earlier studies.
 _REPORT_BODY = re.compile(
@@ -44,19 +48,35 @@ class CaseResult:
 
 
 def triage_folder(
-    folder: Path, *, today: date, settings: Settings | None = None, ocr: bool = True
+    folder: Path,
+    *,
+    today: date,
+    settings: Settings | None = None,
+    ocr: bool = True,
+    workers: int = 1,
 ) -> CaseResult:
     """Triage a case folder; raises `CaseFolderError` for a bad folder, never for a bad record."""
     referral = load_referral_file(folder, today=today)
-    return analyse(referral, record_files(folder), settings=settings or Settings(), ocr=ocr)
+    return analyse(
+        referral, record_files(folder), settings=settings or Settings(), ocr=ocr, workers=workers
+    )
 
 
 def analyse(
-    referral: Referral, files: Iterable[tuple[Path, str]], *, settings: Settings, ocr: bool = True
+    referral: Referral,
+    files: Iterable[tuple[Path, str]],
+    *,
+    settings: Settings,
+    ocr: bool = True,
+    workers: int = 1,
 ) -> CaseResult:
-    sources, facts = read_records(files, ocr=ocr)
+    """The whole triage of a case; with `workers` > 1, large files use that many processes."""
+    files = list(files)
     known = tuple(p.name for p in referral.providers)
-    documents = fold_duplicates([build_document(s, referral, known) for s in sources])
+    with pool(workers if _large(files) else 1) as executor:
+        sources, facts = read_records(files, ocr=ocr, executor=executor)
+        work = functools.partial(build_document, referral=referral, known=known)
+        documents = fold_duplicates(map_in_order(executor, work, sources))
     found = gaps.audit(documents, facts, referral, settings)
     due = referral.due or referral.received
     holidays = holidays_for(referral.jurisdiction, referral.received.year, due.year)
@@ -66,12 +86,30 @@ def analyse(
     )
 
 
+def _large(files: Sequence[tuple[Path, str]]) -> bool:
+    """Whether a case is worth worker processes: a packet of many pages, or many files."""
+    if len(files) >= 4 * PARALLEL_DOCUMENTS:
+        return True
+    for path, _ in files:
+        if path.suffix.lower() == ".pdf":
+            try:
+                if page_count(path) >= PARALLEL_PAGES:
+                    return True
+            except UnreadablePdf:
+                continue
+    return False
+
+
 def read_records(
-    files: Iterable[tuple[Path, str]], *, ocr: bool = True
+    files: Iterable[tuple[Path, str]], *, ocr: bool = True, executor: Executor | None = None
 ) -> tuple[list[SourceDocument], list[Fact]]:
     sources: list[SourceDocument] = []
     facts: list[Fact] = []
     for path, name in files:
+        large = read_pdf(executor, path, name, ocr=ocr) if path.suffix.lower() == ".pdf" else None
+        if large is not None:
+            sources.extend(split_packet(*large))
+            continue
         read = read_file(path, name, ocr=ocr)
         facts.extend(read.facts)
         if not read.documents and not read.facts:
@@ -148,6 +186,7 @@ def build_document(
         bill_lines=bill_lines,
         fhir=fhir,
         text=text,
+        fingerprint=fingerprint(text),
     )
 
 
@@ -169,7 +208,7 @@ def _provider_specialties(provider: str | None, referral: Referral) -> frozenset
 def fold_duplicates(documents: Sequence[Document]) -> tuple[Document, ...]:
     """Mark exact and near duplicates, which take the kind and date of the document they repeat."""
     candidates = [
-        Candidate(d.name, d.text, d.date, d.ocr, d.file, d.first_page)
+        Candidate(d.name, d.text, d.date, d.ocr, d.file, d.first_page, d.fingerprint)
         for d in documents
         if d.error is None and d.text
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,9 @@ from medreview.rules.text import fold, is_fax_header
 
 SHINGLE = 4
 NUM_PERM = 64
+MINHASH_SCHEME = (
+    "affine32"  # datasketch's default scheme, named: signatures are rebuilt from values
+)
 # 16 bands of 4 rows: documents sharing about half their shingles become candidates. Fixed
 # here rather than tuned by datasketch, which integrates numerically on every new index.
 LSH_BANDS = (16, 4)
@@ -35,6 +39,30 @@ _OCR_FOLD = str.maketrans({"l": "i", "1": "i", "0": "o", "5": "s"})
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """What is compared of a document: the digest of its words and its MinHash signature."""
+
+    digest: str
+    words: int
+    signature: tuple[int, ...] | None
+
+
+def fingerprint(text: str) -> Fingerprint | None:
+    """A document's fingerprint, or None when it has no words to compare."""
+    from datasketch import MinHash
+
+    tokens = words(text)
+    if not tokens:
+        return None
+    digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
+    if len(tokens) < MIN_WORDS:
+        return Fingerprint(digest, len(tokens), None)
+    mh = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, scheme=MINHASH_SCHEME)
+    mh.update_batch(list(shingles(tokens)))
+    return Fingerprint(digest, len(tokens), tuple(int(v) for v in mh.hashvalues))
+
+
+@dataclass(frozen=True)
 class Candidate:
     name: str
     text: str
@@ -42,6 +70,7 @@ class Candidate:
     ocr: bool
     file: str = ""
     first_page: int = 1
+    fingerprint: Fingerprint | None = None
 
     def preference(self) -> tuple[bool, bool, str, int]:
         """Originals first: a text layer over a scan, no fax stamp over a re-fax, then file order."""
@@ -86,29 +115,23 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         return frozenset(shingles(words(kept[name].text)))
 
     for c in ordered:
-        tokens = words(c.text)
-        if not tokens:
+        fp = c.fingerprint or fingerprint(c.text)
+        if fp is None:
             continue
-        digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
-        if digest in exact:
-            duplicates[c.name] = exact[digest]
+        if fp.digest in exact:
+            duplicates[c.name] = exact[fp.digest]
             continue
-        exact[digest] = c.name
-        if len(tokens) < MIN_WORDS:
+        exact[fp.digest] = c.name
+        if fp.signature is None:
             continue
-        sh = shingles(tokens)
-        mh = MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
-        mh.update_batch(list(sh))
-        match = next(
-            (
-                other
-                for other in lsh.query(mh)
-                if _same_day(c.date, kept[other].date)
-                and _same_side(c, kept[other])
-                and _same(sh, kept_shingles(other))
-            ),
-            None,
-        )
+        mh = MinHash(num_perm=NUM_PERM, hashvalues=fp.signature, scheme=MINHASH_SCHEME)
+        match = None
+        for other in lsh.query(mh):
+            if not (_same_day(c.date, kept[other].date) and _same_side(c, kept[other])):
+                continue
+            if _same(shingles(words(c.text)), kept_shingles(other)):
+                match = other
+                break
         if match is not None:
             duplicates[c.name] = match
             continue
@@ -118,9 +141,9 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
 
 
 def _hash32(shingle: bytes) -> int:
-    # Signatures live only as long as one case's run: the process's own hash will do, and
-    # costs a tenth of datasketch's default SHA-1.
-    return hash(shingle) & 0xFFFFFFFF
+    # CRC-32 costs a tenth of datasketch's default SHA-1 and, unlike hash(), is the same in
+    # every process: signatures are made by the workers that read the documents.
+    return zlib.crc32(shingle)
 
 
 def _same(a: set[bytes] | frozenset[bytes], b: set[bytes] | frozenset[bytes]) -> bool:

@@ -28,12 +28,11 @@ class UnreadablePdf(ValueError):
     """The file is not a PDF pdfium can open."""
 
 
-def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
-    """The pages of a PDF file, or of PDF bytes held in memory (a FHIR attachment)."""
+def _open(path: Path | bytes) -> Any:
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
+        return pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
@@ -41,29 +40,73 @@ def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
         reason = re.search(r"PDFium:\s*([^)]+)", message)
         detail = reason.group(1).strip().rstrip(".").lower() if reason else "damaged file"
         raise UnreadablePdf(f"not a readable PDF ({detail})") from exc
+
+
+def page_count(path: Path | bytes) -> int:
+    pdf = _open(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def iter_pdf_pages(path: Path | bytes, *, ocr: bool = True) -> Iterator[Page]:
+    """The pages of a PDF file, or of PDF bytes held in memory (a FHIR attachment)."""
+    pdf = _open(path)
     try:
         count = len(pdf)
         if count == 0:
             raise UnreadablePdf("the PDF has no pages")
         for index in range(count):
-            page = pdf[index]
-            try:
-                textpage = page.get_textpage()
-                text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-                textpage.close()
-                if ocr and _is_scan(page, text):
-                    bitmap = page.render(scale=OCR_DPI / 72)
-                    image = bitmap.to_numpy()
-                    bitmap.close()
-                    scanned = ocr_image(image)
-                    text = f"{text.strip()}\n{scanned}" if text.strip() else scanned
-                    yield Page(index + 1, text, ocr=True)
-                else:
-                    yield Page(index + 1, text)
-            finally:
-                page.close()
+            page, scanned = _read_page(pdf, index, detect_scans=ocr)
+            yield _ocr(pdf, index, page) if scanned else page
     finally:
         pdf.close()
+
+
+def text_layer(path: Path, first: int, last: int) -> list[tuple[Page, bool]]:
+    """Pages `first`..`last` (1-based) from their text layer, each with whether it is a scan.
+
+    For reading a large file in several processes: the scans are OCR'd afterwards, by
+    `ocr_page`, in the one process whose OCR engine uses every core already.
+    """
+    pdf = _open(path)
+    try:
+        return [_read_page(pdf, index, detect_scans=True) for index in range(first - 1, last)]
+    finally:
+        pdf.close()
+
+
+def ocr_page(path: Path, page: Page) -> Page:
+    pdf = _open(path)
+    try:
+        return _ocr(pdf, page.number - 1, page)
+    finally:
+        pdf.close()
+
+
+def _read_page(pdf: Any, index: int, *, detect_scans: bool) -> tuple[Page, bool]:
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        textpage.close()
+        return Page(index + 1, text), detect_scans and _is_scan(page, text)
+    finally:
+        page.close()
+
+
+def _ocr(pdf: Any, index: int, layer: Page) -> Page:
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=OCR_DPI / 72)
+        image = bitmap.to_numpy()
+        bitmap.close()
+    finally:
+        page.close()
+    scanned = ocr_image(image)
+    text = f"{layer.text.strip()}\n{scanned}" if layer.text.strip() else scanned
+    return Page(layer.number, text, ocr=True)
 
 
 def _visible_chars(text: str) -> int:

@@ -37,7 +37,9 @@ HEAD_CHARS = 1200  # where a page that opens a document names its date and autho
 
 
 @dataclass(frozen=True)
-class _PageFacts:
+class PageFacts:
+    """What a page says of where it sits: its page number, title, date and author."""
+
     mark: tuple[int, int | None] | None
     continued: bool
     title: str | None
@@ -54,7 +56,7 @@ def _edges(text: str) -> str:
     return "\n".join(lines[:EDGE_LINES] + lines[-EDGE_LINES:])
 
 
-def _facts(page: Page) -> _PageFacts:
+def page_facts(page: Page) -> PageFacts:
     mark = None
     for line in _edges(page.text).splitlines():
         m = _MARK.search(line)
@@ -71,7 +73,7 @@ def _facts(page: Page) -> _PageFacts:
         break
     kind, score = title_kind(page.text)
     head = page.text[:HEAD_CHARS]
-    return _PageFacts(
+    return PageFacts(
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
         title=kind if score >= TITLE_SCORE else None,
@@ -80,11 +82,16 @@ def _facts(page: Page) -> _PageFacts:
     )
 
 
-def split_packet(doc: SourceDocument) -> tuple[SourceDocument, ...]:
-    """The documents a multi-page file holds, as page ranges; one document stays whole."""
+def split_packet(
+    doc: SourceDocument, facts: list[PageFacts] | None = None
+) -> tuple[SourceDocument, ...]:
+    """The documents a multi-page file holds, as page ranges; one document stays whole.
+
+    `facts` are the pages' facts if they were read already (by the process that read them).
+    """
     if doc.error or len(doc.pages) < 2:
         return (doc,)
-    facts = [_facts(p) for p in doc.pages]
+    facts = facts if facts is not None else [page_facts(p) for p in doc.pages]
     if _numbered_as_one_print(facts):
         # A chart print numbers its pages across the documents it holds ("Page 2 of 3
         # PowerChart"): those numbers say nothing of where each document begins.
@@ -97,7 +104,7 @@ def split_packet(doc: SourceDocument) -> tuple[SourceDocument, ...]:
             starts.append(i)
             current = here
         else:
-            current = _PageFacts(
+            current = PageFacts(
                 current.mark,
                 here.continued,
                 current.title or here.title,
@@ -122,12 +129,12 @@ def split_packet(doc: SourceDocument) -> tuple[SourceDocument, ...]:
     return tuple(parts)
 
 
-def _numbered_as_one_print(facts: list[_PageFacts]) -> bool:
+def _numbered_as_one_print(facts: list[PageFacts]) -> bool:
     total = len(facts)
     return total > 2 and all(f.mark == (i, total) for i, f in enumerate(facts, start=1))
 
 
-def _starts_document(prev: _PageFacts, here: _PageFacts, current: _PageFacts) -> bool:
+def _starts_document(prev: PageFacts, here: PageFacts, current: PageFacts) -> bool:
     if here.mark is not None:
         k, _ = here.mark
         return k == 1

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from medreview.rules.language import Mention
+
+if TYPE_CHECKING:
+    from medreview.reader.dedup import Fingerprint
 
 QUESTION_TYPES = (
     "causation",
@@ -102,6 +106,7 @@ class Document:
     bill_lines: tuple[BillLine, ...] = ()
     fhir: bool = False
     text: str = field(default="", repr=False)
+    fingerprint: Fingerprint | None = field(default=None, repr=False)  # for folding duplicates
 
     @property
     def first_page(self) -> int:

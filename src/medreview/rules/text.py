@@ -38,7 +38,8 @@ def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
     little further down; fax stamps and the body's sentences left out."""
     kept: list[str] = []
     seen = 0
-    for line in text.splitlines():
+    # Only the head of the text is split into lines: a header is never far down.
+    for line in text[: 200 * (lines + 2)].splitlines():
         if not line.strip() or (not kept and is_fax_header(line)):
             continue
         seen += 1
@@ -49,12 +50,23 @@ def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
     return "\n".join(kept)[:chars]
 
 
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+
+
 def is_title_line(line: str) -> bool:
     """A heading: mostly capitals ("PROGRESS NOTE", "H&P"), or a few words with no sentence."""
-    letters = [c for c in line if c.isalpha()]
-    if len(letters) < 2:
+    if line.isascii():  # counted by the regex engine, not character by character
+        upper, letters = (
+            len(_UPPER.findall(line)),
+            len(_UPPER.findall(line)) + len(_LOWER.findall(line)),
+        )
+    else:
+        upper = sum(c.isupper() for c in line)
+        letters = sum(c.isalpha() for c in line)
+    if letters < 2:
         return False
-    if sum(c.isupper() for c in letters) / len(letters) >= 0.6:
+    if upper / letters >= 0.6:
         return True
     words = line.split()
     return (

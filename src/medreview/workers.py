@@ -1,0 +1,113 @@
+"""Spreading a large case over the machine's cores.
+
+A records packet is hundreds or thousands of independent pages and documents: worker
+processes read page ranges (text layer and the facts that place each page in its document)
+and classify documents, while this process decides where documents begin, folds duplicates,
+audits gaps and triages. Pages that need OCR are only flagged by the workers and read here:
+the OCR engine already uses every core, and its threads must not be forked.
+
+Small cases run in one process: starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from medreview.reader.model import Page, SourceDocument
+from medreview.reader.pdf import UnreadablePdf, ocr_page, page_count, text_layer
+from medreview.reader.split import PageFacts, page_facts
+
+PARALLEL_PAGES = 64  # below this many pages in a file, one process is quicker
+CHUNK_PAGES = 24
+PARALLEL_DOCUMENTS = 16
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@contextmanager
+def pool(workers: int) -> Iterator[Executor | None]:
+    """Worker processes for one case, or None when one process will do."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    _compile_patterns()  # once, here: the forked workers inherit them compiled
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork")
+    )
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _compile_patterns() -> None:
+    from medreview.rules import classify, dates, language
+
+    classify._cue_sets()
+    language._targets()
+    language._named("body_part")
+    language._named("specialty")
+    dates._date_set()
+
+
+def read_pdf(
+    executor: Executor | None, path: Path, name: str, *, ocr: bool
+) -> tuple[SourceDocument, list[PageFacts]] | None:
+    """A large PDF read by the workers, page range by page range; None to read it the usual way."""
+    if executor is None:
+        return None
+    try:
+        count = page_count(path)
+    except UnreadablePdf:
+        return None  # the usual reader names the problem
+    if count < PARALLEL_PAGES:
+        return None
+    ranges = [
+        (path, first, min(first + CHUNK_PAGES - 1, count))
+        for first in range(1, count + 1, CHUNK_PAGES)
+    ]
+    pages: list[Page] = []
+    facts: list[PageFacts] = []
+    try:
+        chunks = list(executor.map(_read_range, ranges))
+    except BrokenProcessPool:
+        return None  # a worker died: read the file here, the usual way
+    for chunk in chunks:
+        for page, scanned, fact in chunk:
+            if scanned and ocr:
+                page = ocr_page(path, page)
+                fact = page_facts(page)
+            pages.append(page)
+            facts.append(fact if fact is not None else page_facts(page))
+    return SourceDocument(name, name, tuple(pages)), facts
+
+
+def _read_range(job: tuple[Path, int, int]) -> list[tuple[Page, bool, PageFacts | None]]:
+    path, first, last = job
+    return [
+        (page, scanned, None if scanned else page_facts(page))
+        for page, scanned in text_layer(path, first, last)
+    ]
+
+
+def map_in_order(executor: Executor | None, work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """`[work(item) for item in items]`, on the workers when there are enough items."""
+    if executor is None or len(items) < PARALLEL_DOCUMENTS:
+        return [work(item) for item in items]
+    chunk = max(1, len(items) // (8 * (os.cpu_count() or 1)))
+    try:
+        return list(executor.map(work, items, chunksize=chunk))
+    except BrokenProcessPool:
+        return [work(item) for item in items]  # a worker died: finish here

@@ -1,0 +1,88 @@
+"""A large packet is read and classified by worker processes, with exactly the answer one
+process gives, scanned pages included (OCR'd by the parent, whose engine uses every core)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from cases import TODAY, referral, write_case
+
+from medreview import workers as workers_module
+from medreview.config import ConfigError, workers
+from medreview.output import to_json
+from medreview.pipeline import triage_folder
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PARTS = [
+    "e06_wrist_records_packet/records/SOMA_claim_packet_MO-WC-26-0119246.pdf",
+    "e01_foot_peer_review/records/CRMC_ED_record_2026-03-09.pdf",
+    "e01_foot_peer_review/records/PFAO_followup_2026-05-07.pdf",
+    "e07_shoulder_billing/records/CCSM_CMS1500_0519-0701.pdf",
+    "e08_concussion_bad_files/records/CCNA_neurology_consult_2026-02-03.pdf",
+]
+SCAN = "e03_chiro_only_obtain_records/records/LSC_daily_05-27-2026_scan.pdf"
+
+
+def packet(path: Path, copies: int) -> int:
+    """A records packet of example documents, several times over, and one scanned page."""
+    out = pdfium.PdfDocument.new()
+    for _ in range(copies):
+        for part in PARTS:
+            out.import_pages(pdfium.PdfDocument(str(EXAMPLES / part)))
+    out.import_pages(pdfium.PdfDocument(str(EXAMPLES / SCAN)))
+    out.save(str(path))
+    return len(out)
+
+
+def test_workers_give_the_answer_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_case(tmp_path / "case", referral(), {})
+    (folder / "records").mkdir()
+    pages = packet(folder / "records" / "packet.pdf", copies=4)
+    assert pages >= workers_module.PARALLEL_PAGES
+    read_by_workers: list[bool] = []
+    real_read_pdf = workers_module.read_pdf
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real_read_pdf(*args, **kwargs)
+        read_by_workers.append(result is not None)
+        return result
+
+    monkeypatch.setattr("medreview.pipeline.read_pdf", spy)
+
+    one = to_json(triage_folder(folder, today=TODAY, workers=1))
+    assert read_by_workers == [False]
+    two = to_json(triage_folder(folder, today=TODAY, workers=2))
+    assert read_by_workers == [False, True]
+
+    assert json.dumps(two, sort_keys=True) == json.dumps(one, sort_keys=True)
+    scanned = [d for d in one["documents"] if d.get("ocr")]
+    assert len(scanned) == 1 and scanned[0]["kind"] == "therapy_note"
+    assert len(one["documents"]) > 20
+
+
+def test_a_small_case_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    real_pool = workers_module.pool
+
+    def spy(count: int):  # type: ignore[no-untyped-def]
+        started.append(count)
+        return real_pool(count)
+
+    monkeypatch.setattr("medreview.pipeline.pool", spy)
+    folder = write_case(tmp_path / "case", referral(), {})
+    (folder / "records").mkdir()
+    (folder / "records" / "note.pdf").write_bytes((EXAMPLES / PARTS[2]).read_bytes())
+    triage_folder(folder, today=TODAY, workers=4)
+    assert started == [1]
+
+
+def test_the_number_of_workers_is_a_setting() -> None:
+    assert workers({"MEDREVIEW_WORKERS": "3"}) == 3
+    assert workers({}) >= 1
+    with pytest.raises(ConfigError, match="MEDREVIEW_WORKERS"):
+        workers({"MEDREVIEW_WORKERS": "0"})
