@@ -119,3 +119,18 @@ def make_case(root: Path) -> Path:
     records.mkdir(parents=True)
     (root / "referral.json").write_text(json.dumps(REFERRAL, indent=2), encoding="utf-8")
     return records
+
+
+# A typed office note, used as a text layer, as a scan and as a re-faxed copy.
+WRIST_NOTE = """ORTHOPAEDIC FOLLOW-UP VISIT
+Date of Service: 05/04/2026
+Provider: Marisol Okonkwo-Hale, MD
+Chief complaint: right wrist pain since a fall from a ladder at work last week.
+History: the claimant landed on the outstretched right hand. Pain is worse with gripping
+and lifting, and the wrist splint helps a little.
+Examination: tenderness over the anatomic snuffbox, mild swelling of the dorsal wrist,
+grip strength reduced on the right. Radiographs of the right wrist show no fracture.
+Assessment: right wrist sprain, occult scaphoid fracture not excluded.
+Plan: thumb spica splint, MRI of the right wrist without contrast, modified duty with
+no lifting over five pounds with the right hand. Return in two weeks.
+Electronically signed by Marisol Okonkwo-Hale, MD"""

@@ -10,7 +10,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from pdfs import make_case, make_scanned_pdf, make_text_pdf
+from pdfs import WRIST_NOTE, make_case, make_scanned_pdf, make_text_pdf
 
 from medreview.casefolder import load_referral_file
 from medreview.pipeline import build_document, read_records, triage_folder
@@ -19,18 +19,7 @@ from medreview.rules.model import Document
 
 TODAY = date(2026, 7, 10)
 
-FOLLOW_UP = """ORTHOPAEDIC FOLLOW-UP VISIT
-Date of Service: 05/04/2026
-Provider: Marisol Okonkwo-Hale, MD
-Chief complaint: right wrist pain since a fall from a ladder at work last week.
-History: the claimant landed on the outstretched right hand. Pain is worse with gripping
-and lifting, and the wrist splint helps a little.
-Examination: tenderness over the anatomic snuffbox, mild swelling of the dorsal wrist,
-grip strength reduced on the right. Radiographs of the right wrist show no fracture.
-Assessment: right wrist sprain, occult scaphoid fracture not excluded.
-Plan: thumb spica splint, MRI of the right wrist without contrast, modified duty with
-no lifting over five pounds with the right hand. Return in two weeks.
-Electronically signed by Marisol Okonkwo-Hale, MD"""
+FOLLOW_UP = WRIST_NOTE
 
 FAX_HEADER = "07/08/2026 14:22 FROM: SOUTHSIDE ORTHOPAEDICS 417-555-0103 TO: CLAIMS P. 1/1"
 

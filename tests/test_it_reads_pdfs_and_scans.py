@@ -11,7 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pdfs import SCAN_DPI, make_pdf, make_scanned_pdf, make_text_pdf, read_once, scan_image
+from pdfs import (
+    SCAN_DPI,
+    WRIST_NOTE,
+    make_pdf,
+    make_scanned_pdf,
+    make_text_pdf,
+    read_once,
+    scan_image,
+)
 
 from medreview.reader import read_file
 from medreview.reader.split import split_packet
@@ -22,18 +30,7 @@ Provider: Marisol Okonkwo-Hale, MD
 Left knee pain after a fall at work.
 Assessment: left knee sprain."""
 
-TYPED_NOTE = """ORTHOPAEDIC FOLLOW-UP VISIT
-Date of Service: 05/04/2026
-Provider: Marisol Okonkwo-Hale, MD
-Chief complaint: right wrist pain since a fall from a ladder at work last week.
-History: the claimant landed on the outstretched right hand. Pain is worse with gripping
-and lifting, and the wrist splint helps a little.
-Examination: tenderness over the anatomic snuffbox, mild swelling of the dorsal wrist,
-grip strength reduced on the right. Radiographs of the right wrist show no fracture.
-Assessment: right wrist sprain, occult scaphoid fracture not excluded.
-Plan: thumb spica splint, MRI of the right wrist without contrast, modified duty with
-no lifting over five pounds with the right hand. Return in two weeks.
-Electronically signed by Marisol Okonkwo-Hale, MD"""
+TYPED_NOTE = WRIST_NOTE
 
 
 def _flat(text: str) -> str:

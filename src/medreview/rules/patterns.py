@@ -11,8 +11,11 @@ platform with no wheel) every pattern is a candidate everywhere: slower, the sam
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 # A true match ends where Hyperscan reports an end, and starts at most its pattern's width
@@ -41,24 +44,20 @@ class PatternSet:
 
     def _compile(self) -> None:
         assert _hs is not None
-        ids, expressions, flags = [], [], []
-        for index, regex in enumerate(self.regexes):
-            flag = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_ALLOWEMPTY
-            if regex.flags & re.IGNORECASE:
-                flag |= _hs.HS_FLAG_CASELESS
-            try:  # a pattern Hyperscan refuses even as a prefilter is simply always searched
-                _hs.Database().compile(
-                    expressions=[regex.pattern.encode()], ids=[0], elements=1, flags=[flag]
-                )
+        flags = [_flags(r) for r in self.regexes]
+        ids = list(range(len(self.regexes)))
+        db = _load(self.regexes, flags)
+        if db is None:
+            try:
+                db = _build(ids, self.regexes, flags)
             except Exception:
-                continue
-            ids.append(index)
-            expressions.append(regex.pattern.encode())
-            flags.append(flag)
-        if ids:
-            db = _hs.Database()
-            db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
-            self._db = db
+                # Some pattern Hyperscan refuses even as a prefilter: find it, search it in
+                # Python, and build the database of the others.
+                ids = [i for i in ids if _accepts(self.regexes[i], flags[i])]
+                db = _build(ids, self.regexes, flags) if ids else None
+            if db is not None and len(ids) == len(self.regexes):
+                _store(self.regexes, flags, db)
+        self._db = db
         self._unscanned = frozenset(range(len(self.regexes))) - frozenset(ids)
 
     def ends(self, text: str) -> dict[int, list[int]] | None:
@@ -115,6 +114,64 @@ class PatternSet:
             return regex.search(text) is not None
         spans = _windows(text, ends.get(index), self._widths[index])
         return any(regex.search(text, start, end) for start, end in spans)
+
+
+def _flags(regex: re.Pattern[str]) -> int:
+    assert _hs is not None
+    flag = int(_hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_ALLOWEMPTY)
+    if regex.flags & re.IGNORECASE:
+        flag |= _hs.HS_FLAG_CASELESS
+    return flag
+
+
+def _build(ids: list[int], regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Any:
+    assert _hs is not None
+    db = _hs.Database()
+    db.compile(
+        expressions=[regexes[i].pattern.encode() for i in ids],
+        ids=ids,
+        elements=len(ids),
+        flags=[flags[i] for i in ids],
+    )
+    return db
+
+
+def _accepts(regex: re.Pattern[str], flag: int) -> bool:
+    try:
+        _build([0], [regex], [flag])
+    except Exception:
+        return False
+    return True
+
+
+# Compiling takes a second or two; a compiled database is kept on disk, keyed by everything
+# that went into it, and loaded in milliseconds by the next process.
+def _cache_path(regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Path:
+    key = hashlib.sha256(
+        "\x00".join(
+            [str(getattr(_hs, "__version__", "")), *(r.pattern for r in regexes), *map(str, flags)]
+        ).encode()
+    ).hexdigest()[:24]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medreview"
+    return root / f"patterns-{key}.hsdb"
+
+
+def _load(regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Any:
+    try:
+        return _hs.loadb(_cache_path(regexes, flags).read_bytes())
+    except Exception:  # absent, unreadable or from another build: compile again
+        return None
+
+
+def _store(regexes: Sequence[re.Pattern[str]], flags: list[int], db: Any) -> None:
+    path = _cache_path(regexes, flags)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(_hs.dumpb(db))
+        partial.replace(path)  # whole or not at all, whoever else writes it
+    except OSError:
+        pass  # a read-only home only costs the next process a compile
 
 
 def _max_width(regex: re.Pattern[str]) -> int:
