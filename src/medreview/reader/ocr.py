@@ -13,6 +13,10 @@ from typing import Any
 
 OCR_DPI = 200
 
+# The per-line direction classifier turns some upright lines into gibberish; upside-down
+# pages are caught as a whole instead (see `ocr_image`).
+ENGINE_PARAMS = {"Global.log_level": "error", "Global.use_cls": False}
+
 _engine: Any = None
 _lock = threading.Lock()
 
@@ -24,9 +28,7 @@ def engine() -> Any:
         if _engine is None:
             from rapidocr import RapidOCR
 
-            # The per-line direction classifier turns some upright lines into gibberish;
-            # upside-down pages are caught as a whole instead (see `ocr_image`).
-            _engine = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
+            _engine = RapidOCR(params=ENGINE_PARAMS)
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         return _engine
 
