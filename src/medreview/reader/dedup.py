@@ -20,15 +20,15 @@ from functools import lru_cache
 from medreview.rules.text import fold, is_fax_header
 
 SHINGLE = 4
-NUM_PERM = 64
+NUM_PERM = 32
 MINHASH_SCHEME = (
     "affine32"  # datasketch's default scheme, named: signatures are rebuilt from values
 )
-# 16 bands of 4 rows: documents sharing about half their shingles become candidates. Fixed
+# 8 bands of 4 rows: documents sharing about half their shingles become candidates. Fixed
 # here rather than tuned by datasketch, which integrates numerically on every new index.
-LSH_BANDS = (16, 4)
+LSH_BANDS = (8, 4)
 LSH_THRESHOLD = 0.5
-MAX_WORDS = 400  # a document's first page or two are enough to know a copy
+MAX_WORDS = 250  # a document's first page is enough to know a copy
 SAME_TEXT = 0.8  # Jaccard of shingles
 CONTAINED = 0.9  # share of the smaller document found in the larger
 MIN_WORDS = 12
