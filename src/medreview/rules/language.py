@@ -60,14 +60,13 @@ UNREAD = "unread"
 
 @dataclass(frozen=True)
 class _Found:
+    """What ConText says of one target of a sentence."""
+
     category: str
-    subtype: str
     status: str
-    phrase: str
     start: int
     end: int
     historical: bool
-    target: str
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +90,6 @@ def vocabulary() -> dict[str, dict[str, re.Pattern[str]]]:
         "release": _compile(t["release"]),
         "opinion": _compile(t["opinion"]),
         "specialty": _compile(t["specialty"]),
-        "not_specialist": _compile(t["not_specialist"]),
         "body_part": _compile(t["body_part"]),
     }
 
@@ -288,13 +286,10 @@ def _read_doc(doc: Any) -> tuple[_Found, ...]:
         found.append(
             _Found(
                 category=category,
-                subtype="",
                 status=_status(category, _nearest(ent, own)),
-                phrase=ent.text,
                 start=ent.start_char,
                 end=ent.end_char,
                 historical=any(m.category == "HISTORICAL" for m in own),
-                target=doc.text[ent.start_char : ent.end_char],
             )
         )
     return tuple(found)
@@ -369,10 +364,6 @@ def _referral_target(target: str) -> tuple[str, str | None]:
     if doctor:
         return "named_physician", doctor
     return "", None
-
-
-def is_therapy_target(text: str) -> bool:
-    return any(p.search(text) for p in vocabulary()["not_specialist"].values())
 
 
 @lru_cache(maxsize=4)

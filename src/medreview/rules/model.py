@@ -117,11 +117,6 @@ class Document:
         """Readable and not a copy of another document: the ones the rules count."""
         return self.error is None and self.duplicate_of is None
 
-    @property
-    def source_file(self) -> str:
-        """The file a citation names: a FHIR resource is cited by its bundle."""
-        return self.file
-
 
 @dataclass(frozen=True)
 class Gap:
