@@ -73,8 +73,12 @@ def analyse(
     """The whole triage of a case; with `workers` > 1, large files use that many processes."""
     files = list(files)
     known = tuple(p.name for p in referral.providers)
-    with pool(workers if _large(files) else 1) as executor:
-        sources, facts = read_records(files, ocr=ocr, executor=executor)
+    counts = _pdf_pages(files) if workers > 1 else {}
+    large = len(files) >= 4 * PARALLEL_DOCUMENTS or any(
+        n >= PARALLEL_PAGES for n in counts.values()
+    )
+    with pool(workers if large else 1) as executor:
+        sources, facts = read_records(files, ocr=ocr, executor=executor, page_counts=counts)
         work = functools.partial(build_document, referral=referral, known=known)
         documents = fold_duplicates(map_in_order(executor, work, sources))
     found = gaps.audit(documents, facts, referral, settings)
@@ -86,27 +90,30 @@ def analyse(
     )
 
 
-def _large(files: Sequence[tuple[Path, str]]) -> bool:
-    """Whether a case is worth worker processes: a packet of many pages, or many files."""
-    if len(files) >= 4 * PARALLEL_DOCUMENTS:
-        return True
+def _pdf_pages(files: Sequence[tuple[Path, str]]) -> dict[Path, int]:
+    """The page count of each readable PDF: a case is worth workers if one is a long packet."""
+    counts = {}
     for path, _ in files:
         if path.suffix.lower() == ".pdf":
             try:
-                if page_count(path) >= PARALLEL_PAGES:
-                    return True
+                counts[path] = page_count(path)
             except UnreadablePdf:
-                continue
-    return False
+                continue  # the reader names the problem when it reads the file
+    return counts
 
 
 def read_records(
-    files: Iterable[tuple[Path, str]], *, ocr: bool = True, executor: Executor | None = None
+    files: Iterable[tuple[Path, str]],
+    *,
+    ocr: bool = True,
+    executor: Executor | None = None,
+    page_counts: dict[Path, int] | None = None,
 ) -> tuple[list[SourceDocument], list[Fact]]:
     sources: list[SourceDocument] = []
     facts: list[Fact] = []
     for path, name in files:
-        large = read_pdf(executor, path, name, ocr=ocr) if path.suffix.lower() == ".pdf" else None
+        count = (page_counts or {}).get(path)
+        large = read_pdf(executor, path, name, ocr=ocr, count=count)
         if large is not None:
             sources.extend(split_packet(*large))
             continue

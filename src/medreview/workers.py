@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from medreview.reader.model import Page, SourceDocument
-from medreview.reader.pdf import UnreadablePdf, ocr_page, page_count, text_layer
+from medreview.reader.pdf import ocr_page, text_layer
 from medreview.reader.split import PageFacts, page_facts
+from medreview.rules import compile_patterns
 
 PARALLEL_PAGES = 64  # below this many pages in a file, one process is quicker
 CHUNK_PAGES = 24
@@ -42,7 +43,7 @@ def pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    _compile_patterns()  # once, here: the forked workers inherit them compiled
+    compile_patterns()  # once, here: the forked workers inherit them compiled
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork")
     )
@@ -52,27 +53,12 @@ def pool(workers: int) -> Iterator[Executor | None]:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _compile_patterns() -> None:
-    from medreview.rules import classify, dates, language
-
-    classify._cue_sets()
-    language._targets()
-    language._named("body_part")
-    language._named("specialty")
-    dates._date_set()
-
-
 def read_pdf(
-    executor: Executor | None, path: Path, name: str, *, ocr: bool
+    executor: Executor | None, path: Path, name: str, *, ocr: bool, count: int | None
 ) -> tuple[SourceDocument, list[PageFacts]] | None:
-    """A large PDF read by the workers, page range by page range; None to read it the usual way."""
-    if executor is None:
-        return None
-    try:
-        count = page_count(path)
-    except UnreadablePdf:
-        return None  # the usual reader names the problem
-    if count < PARALLEL_PAGES:
+    """A large PDF of `count` pages read by the workers, page range by page range; None to
+    read it the usual way (no workers, a small or unreadable file)."""
+    if executor is None or count is None or count < PARALLEL_PAGES:
         return None
     ranges = [
         (path, first, min(first + CHUNK_PAGES - 1, count))
