@@ -64,6 +64,22 @@ def test_a_text_layer_pdf_reads_page_by_page_without_ocr(tmp_path: Path) -> None
         assert _flat(page.text) == _flat(text)
 
 
+def test_a_hyphen_that_ended_a_line_stays_a_hyphen(tmp_path: Path) -> None:
+    # PDFium joins "drop-" at a line's end to "arm" on the next as "drop\ufffearm".
+    path = make_text_pdf(
+        tmp_path / "shoulder.pdf",
+        [
+            "Neer and Hawkins signs are positive; drop-\narm test is negative.\nDr. Achebe-\nLindqvist"
+        ],
+    )
+
+    text = read_file(path, "records/shoulder.pdf").documents[0].pages[0].text
+
+    assert "drop-arm test is negative" in text
+    assert "Achebe-Lindqvist" in text
+    assert "\ufffe" not in text
+
+
 def test_an_image_only_pdf_is_ocrd_and_every_typed_line_comes_back(tmp_path: Path) -> None:
     path = make_scanned_pdf(tmp_path / "scan.pdf", [TYPED_NOTE])
 

@@ -11,6 +11,7 @@ import pytest
 
 from medreview.rules import patterns
 from medreview.rules.classify import _cues
+from medreview.rules.dates import DATE_RE
 from medreview.rules.language import CATEGORIES, vocabulary
 from medreview.rules.patterns import PatternSet
 from medreview.rules.text import unflatten
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def rule_patterns() -> list[re.Pattern[str]]:
     found = [cue.regex for cue in _cues()[0]]
     v = vocabulary()
-    return found + [
-        p for group in (*CATEGORIES, "specialty", "body_part") for p in v[group].values()
+    return [
+        *found,
+        *(p for group in (*CATEGORIES, "specialty", "body_part") for p in v[group].values()),
+        DATE_RE,
     ]
 
 
@@ -68,13 +71,25 @@ def test_a_pattern_hyperscan_cannot_take_is_still_searched() -> None:
     assert pattern_set.matching("the knee") == {1}
 
 
-def test_non_ascii_text_is_searched_whole() -> None:
-    pattern_set = PatternSet([re.compile(r"\bobjective\b", re.I)])
-    assert pattern_set.matching("ÓBJECTIVE: objective findings") == {0}
+def test_most_patterns_are_compiled_exactly() -> None:
+    pattern_set = PatternSet(rule_patterns())
+    assert len(pattern_set._exact) > 0.9 * len(pattern_set.regexes)
+
+
+def test_non_ascii_text_gives_the_same_answers() -> None:
+    # Accents, curly quotes, a no-break space, a Kelvin sign, and the separators Python's
+    # `\s` matches and Hyperscan's does not.
+    texts = [
+        "ÓBJECTIVE: objective findings",
+        "Seen by Dr. José Núñez, MD on 05/20/2026 for the right\xa0knee. Caf\u00e9 \u212aNEE",
+        "MRI of the lumbar\x1cspine dated May\u00a020, 2026 \u2019s; l\u00e9ft shoulder",
+        "Pain 8/10\u2014worse with lifting; ROM 90\u00b0; drop\ufffearm test negative.",
+    ]
+    assert_same_answers(PatternSet(rule_patterns()), texts + [unflatten(t) for t in texts])
 
 
 def test_it_changes_no_answer_on_real_transcriptions(shared_dir: Path) -> None:
     with (shared_dir / "data" / "mtsamples" / "mtsamples.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
-    texts = [unflatten(r["transcription"]) for r in rows[::4] if r["transcription"].strip()]
+    texts = [unflatten(r["transcription"]) for r in rows[::10] if r["transcription"].strip()]
     assert_same_answers(PatternSet(rule_patterns()), texts)

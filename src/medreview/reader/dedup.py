@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from medreview.rules.text import fold, is_fax_header
 
@@ -57,9 +58,20 @@ def fingerprint(text: str) -> Fingerprint | None:
     digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
     if len(tokens) < MIN_WORDS:
         return Fingerprint(digest, len(tokens), None)
-    mh = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, scheme=MINHASH_SCHEME)
+    mh = MinHash(
+        num_perm=NUM_PERM, hashfunc=_hash32, scheme=MINHASH_SCHEME, permutations=_permutations()
+    )
     mh.update_batch(list(shingles(tokens)))
     return Fingerprint(digest, len(tokens), tuple(int(v) for v in mh.hashvalues))
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    # datasketch draws a MinHash's permutations from its seed at every construction, which
+    # costs more than hashing a document: they are drawn once.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
 
 
 @dataclass(frozen=True)
@@ -124,7 +136,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         exact[fp.digest] = c.name
         if fp.signature is None:
             continue
-        mh = MinHash(num_perm=NUM_PERM, hashvalues=fp.signature, scheme=MINHASH_SCHEME)
+        mh = MinHash(hashvalues=fp.signature, scheme=MINHASH_SCHEME, permutations=_permutations())
         match = None
         for other in lsh.query(mh):
             if not (_same_day(c.date, kept[other].date) and _same_side(c, kept[other])):

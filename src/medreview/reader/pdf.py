@@ -90,6 +90,8 @@ def _read_page(pdf: Any, index: int, *, detect_scans: bool) -> tuple[Page, bool]
     try:
         textpage = page.get_textpage()
         text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        # PDFium marks a hyphen that ended a line, joined to the next, as U+FFFE.
+        text = text.replace("\ufffe", "-")
         textpage.close()
         return Page(index + 1, text), detect_scans and _is_scan(page, text)
     finally:

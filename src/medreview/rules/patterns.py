@@ -3,18 +3,26 @@
 The rules hold a few hundred patterns (document kinds, clinical vocabulary), and a records
 packet has thousands of pages. Trying each pattern at every position of every page in Python
 costs milliseconds a page; Hyperscan (Intel's multi-pattern matcher) scans a page for all of
-them at once in microseconds. It is used in prefilter mode, which reports a superset of the
-places where a pattern ends, and each candidate is then confirmed by Python's `re` on the
-lines around it: the answers are exactly Python's, only found faster. Without Hyperscan (a
-platform with no wheel) every pattern is a candidate everywhere: slower, the same answers.
+them at once in microseconds.
+
+A pattern Hyperscan reads exactly as Python does is compiled exactly, with the start of each
+match: on plain ASCII text its report is the answer, and Python only finds the match itself,
+on the lines around it. A pattern beyond Hyperscan (a lookaround, a backreference) is compiled
+as a prefilter, which reports a superset of the places where a match ends, each confirmed by
+Python's `re` on the lines around it. Other text is scanned with an ASCII character standing
+in for each other character, and every report is confirmed. Either way the answers are exactly
+Python's, only found faster. Without Hyperscan (a platform with no wheel) every pattern is
+searched in Python: slower, the same answers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,97 +42,178 @@ except ImportError:  # pragma: no cover - a platform without a hyperscan wheel
 class PatternSet:
     """A fixed list of compiled regular expressions, searched together."""
 
-    def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
+    def __init__(
+        self, regexes: Sequence[re.Pattern[str]], supersets: Mapping[int, str] | None = None
+    ) -> None:
+        """`supersets`: for a pattern Hyperscan cannot compile exactly, one it can that matches
+        wherever the pattern does (the same span at least): its starts narrow the lines Python
+        searches."""
         self.regexes = tuple(regexes)
+        self._supersets = dict(supersets or {})
         self._widths = tuple(_max_width(r) for r in self.regexes)
         self._db: Any = None
+        self._exact: frozenset[int] = frozenset()  # a report is a match
+        self._starts: frozenset[int] = frozenset()  # a report's start is no later than a match's
         self._unscanned: frozenset[int] = frozenset(range(len(self.regexes)))
         if _hs is not None:
             self._compile()
 
     def _compile(self) -> None:
         assert _hs is not None
-        flags = [_flags(r) for r in self.regexes]
-        ids = list(range(len(self.regexes)))
-        db = _load(self.regexes, flags)
-        if db is None:
-            try:
-                db = _build(ids, self.regexes, flags)
-            except Exception:
-                # Some pattern Hyperscan refuses even as a prefilter: find it, search it in
-                # Python, and build the database of the others.
-                ids = [i for i in ids if _accepts(self.regexes[i], flags[i])]
-                db = _build(ids, self.regexes, flags) if ids else None
-            if db is not None and len(ids) == len(self.regexes):
-                _store(self.regexes, flags, db)
-        self._db = db
-        self._unscanned = frozenset(range(len(self.regexes))) - frozenset(ids)
+        scanned = [
+            re.compile(self._supersets[i], r.flags) if i in self._supersets else r
+            for i, r in enumerate(self.regexes)
+        ]
+        wanted = [_flags(r, exact=_exact_syntax(r)) for r in scanned]
+        loaded = _load(scanned, wanted)
+        if loaded is None:
+            flags = [_accepted_flags(r, f) for r, f in zip(scanned, wanted, strict=True)]
+            ids = [i for i, f in enumerate(flags) if f is not None]
+            db = _build(ids, scanned, flags) if ids else None
+            loaded = (db, flags)
+            if db is not None:
+                _store(scanned, wanted, db, flags)
+        self._db, flags = loaded
+        self._starts = frozenset(
+            i for i, f in enumerate(flags) if f is not None and f & _hs.HS_FLAG_SOM_LEFTMOST
+        )
+        self._exact = self._starts - frozenset(self._supersets)
+        self._unscanned = frozenset(i for i, f in enumerate(flags) if f is None)
 
-    def ends(self, text: str) -> dict[int, list[int]] | None:
-        """Pattern index -> where a match may end (character offsets); None: search everything."""
-        if self._db is None or not text.isascii():
-            return None  # Hyperscan counts bytes; non-ASCII pages are rare enough to search whole
-        found: dict[int, list[int]] = {}
+    def hits(self, text: str) -> tuple[dict[int, list[tuple[int, int]]], bool] | None:
+        """Pattern index -> (start, end) of its possible matches, and whether the patterns
+        compiled exactly may be trusted without confirming; None: search everything."""
+        if self._db is None:
+            return None
+        exact = _INEXACT.search(text) is None
+        data = text if exact else _INEXACT.sub(_stand_in, text)
+        found: dict[int, list[tuple[int, int]]] = {}
 
-        def on_match(index: int, _start: int, end: int, _flags: int, _context: Any) -> None:
-            found.setdefault(index, []).append(end)
+        def on_match(index: int, start: int, end: int, _flags: int, _context: Any) -> None:
+            found.setdefault(index, []).append((start, end))
 
-        self._db.scan(text.encode("ascii"), match_event_handler=on_match)
-        return found
+        self._db.scan(data.encode("ascii"), match_event_handler=on_match)
+        return found, exact
 
     def search(self, text: str) -> list[bool]:
         """For each pattern, whether it matches the text (as `regex.search` says)."""
-        ends = self.ends(text)
-        return [self._search(i, text, ends) for i in range(len(self.regexes))]
+        found = self.matching(text)
+        return [i in found for i in range(len(self.regexes))]
 
     def matching(self, text: str, wanted: Sequence[int] | None = None) -> set[int]:
         """The indexes of the patterns (among `wanted`) that match the text."""
-        ends = self.ends(text)
+        hits = self.hits(text)
         indexes = range(len(self.regexes)) if wanted is None else wanted
-        if ends is not None:
-            indexes = [i for i in indexes if i in ends or i in self._unscanned]
-        return {i for i in indexes if self._search(i, text, ends)}
+        if hits is None:
+            return {i for i in indexes if self.regexes[i].search(text)}
+        found, exact = hits
+        out = set()
+        for i in indexes:
+            if i in self._unscanned:
+                if self.regexes[i].search(text):
+                    out.add(i)
+            elif i in found and ((exact and i in self._exact) or self._confirm(i, text, found[i])):
+                out.add(i)
+        return out
 
     def finditer(self, text: str) -> list[tuple[int, int, int]]:
         """Every (start, end, pattern index) that `regex.finditer` gives, pattern by pattern."""
-        ends = self.ends(text)
+        hits = self.hits(text)
         out: list[tuple[int, int, int]] = []
-        indexes = range(len(self.regexes)) if ends is None else sorted(set(ends) | self._unscanned)
-        for i in indexes:
-            regex = self.regexes[i]
-            spans = (
-                _windows(text, ends.get(i), self._widths[i])
-                if ends is not None and i not in self._unscanned
-                else None
-            )
-            if spans is None:
+        if hits is None:
+            for i, regex in enumerate(self.regexes):
                 out += [(m.start(), m.end(), i) for m in regex.finditer(text)]
-            else:
-                seen = set()
-                for start, end in spans:
-                    for m in regex.finditer(text, start, end):
-                        if (m.start(), m.end()) not in seen:
-                            seen.add((m.start(), m.end()))
-                            out.append((m.start(), m.end(), i))
+            return out
+        found = hits[0]
+        for i in sorted(set(found) | self._unscanned):
+            regex = self.regexes[i]
+            if i in self._unscanned:
+                out += [(m.start(), m.end(), i) for m in regex.finditer(text)]
+                continue
+            seen = set()
+            for start, end in self._windows(i, text, found[i]):
+                for m in regex.finditer(text, start, end):
+                    if (m.start(), m.end()) not in seen:
+                        seen.add((m.start(), m.end()))
+                        out.append((m.start(), m.end(), i))
         return out
 
-    def _search(self, index: int, text: str, ends: dict[int, list[int]] | None) -> bool:
+    def _confirm(self, index: int, text: str, hits: list[tuple[int, int]]) -> bool:
         regex = self.regexes[index]
-        if ends is None or index in self._unscanned:
-            return regex.search(text) is not None
-        spans = _windows(text, ends.get(index), self._widths[index])
-        return any(regex.search(text, start, end) for start, end in spans)
+        return any(
+            regex.search(text, start, end) for start, end in self._windows(index, text, hits)
+        )
+
+    def _windows(self, index: int, text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Whole lines around each possible match, merged.
+
+        A true match ends where Hyperscan reports an end; it starts at the start Hyperscan
+        reports with it for a pattern compiled exactly (the leftmost of any match ending
+        there), else at most the pattern's width before the end.
+        """
+        exact = index in self._starts
+        width = self._widths[index]
+        spans = []
+        for start, end in hits:
+            first = text.rfind("\n", 0, start if exact else max(0, end - width)) + 1
+            stop = text.find("\n", min(len(text), end + LOOKAHEAD))
+            spans.append((first, len(text) if stop < 0 else stop))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for start, stop in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+            else:
+                merged.append((start, stop))
+        return merged
 
 
-def _flags(regex: re.Pattern[str]) -> int:
+def _exact_syntax(regex: re.Pattern[str]) -> bool:
+    """Whether Hyperscan reads the pattern as Python does, so that its reports need no
+    confirming. Hyperscan itself refuses lookarounds and backreferences; these it would
+    take with another meaning."""
+    p = regex.pattern
+    return (
+        p.isascii()
+        and not regex.flags & re.VERBOSE
+        and not any(s in p for s in ("\\Z", "{,", "\\u", "\\U", "\\N", "(?P="))
+    )
+
+
+def _flags(regex: re.Pattern[str], *, exact: bool) -> int:
     assert _hs is not None
-    flag = int(_hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_ALLOWEMPTY)
+    flag = int(_hs.HS_FLAG_ALLOWEMPTY)
     if regex.flags & re.IGNORECASE:
         flag |= _hs.HS_FLAG_CASELESS
-    return flag
+    if regex.flags & re.DOTALL:
+        flag |= _hs.HS_FLAG_DOTALL
+    if exact:
+        flag |= _hs.HS_FLAG_SOM_LEFTMOST
+        if regex.flags & re.MULTILINE:
+            flag |= _hs.HS_FLAG_MULTILINE
+    else:  # a prefilter may report more, never less: multiline anchors match more places
+        flag |= _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_MULTILINE
+    return int(flag)
 
 
-def _build(ids: list[int], regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Any:
+def _accepted_flags(regex: re.Pattern[str], wanted: int) -> int | None:
+    """The flags Hyperscan takes the pattern with: exactly, else as a prefilter, else None."""
+    assert _hs is not None
+    if not regex.pattern.isascii():
+        return None  # the scanned text stands ASCII in for other characters
+    tries = [wanted]
+    if wanted & _hs.HS_FLAG_SOM_LEFTMOST:
+        tries.append(_flags(regex, exact=False))
+    for flag in tries:
+        try:
+            _build([0], [regex], [flag])
+        except Exception:
+            continue
+        return flag
+    return None
+
+
+def _build(ids: list[int], regexes: Sequence[re.Pattern[str]], flags: Sequence[int | None]) -> Any:
     assert _hs is not None
     db = _hs.Database()
     db.compile(
@@ -134,14 +223,6 @@ def _build(ids: list[int], regexes: Sequence[re.Pattern[str]], flags: list[int])
         flags=[flags[i] for i in ids],
     )
     return db
-
-
-def _accepts(regex: re.Pattern[str], flag: int) -> bool:
-    try:
-        _build([0], [regex], [flag])
-    except Exception:
-        return False
-    return True
 
 
 # Compiling takes a second or two; a compiled database is kept on disk, keyed by everything
@@ -156,19 +237,29 @@ def _cache_path(regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Path:
     return root / f"patterns-{key}.hsdb"
 
 
-def _load(regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Any:
+def _load(
+    regexes: Sequence[re.Pattern[str]], wanted: list[int]
+) -> tuple[Any, list[int | None]] | None:
     try:
-        return _hs.loadb(_cache_path(regexes, flags).read_bytes())
+        header, _, blob = _cache_path(regexes, wanted).read_bytes().partition(b"\n")
+        flags = json.loads(header)
+        if len(flags) != len(regexes):
+            return None
+        db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+        db.scratch = _hs.Scratch(db)  # compiling allocates one; loading does not
+        return db, flags
     except Exception:  # absent, unreadable or from another build: compile again
         return None
 
 
-def _store(regexes: Sequence[re.Pattern[str]], flags: list[int], db: Any) -> None:
-    path = _cache_path(regexes, flags)
+def _store(
+    regexes: Sequence[re.Pattern[str]], wanted: list[int], db: Any, flags: list[int | None]
+) -> None:
+    path = _cache_path(regexes, wanted)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(_hs.dumpb(db))
+        partial.write_bytes(json.dumps(flags).encode() + b"\n" + _hs.dumpb(db))
         partial.replace(path)  # whole or not at all, whoever else writes it
     except OSError:
         pass  # a read-only home only costs the next process a compile
@@ -184,20 +275,28 @@ def _max_width(regex: re.Pattern[str]) -> int:
     return min(widest, UNBOUNDED_MATCH)
 
 
-def _windows(text: str, ends: list[int] | None, width: int) -> list[tuple[int, int]]:
-    """Whole lines around each possible match end, merged."""
-    if not ends:
-        return []
-    spans = []
-    for end in ends:
-        start = text.rfind("\n", 0, max(0, end - width)) + 1
-        stop = text.find("\n", min(len(text), end + LOOKAHEAD))
-        spans.append((start, len(text) if stop < 0 else stop))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, stop in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
-    return merged
+# Text Hyperscan reads as Python does: ASCII, without the four separators Python's `\s`
+# matches and Hyperscan's does not.
+_INEXACT = re.compile(r"[^\x00-\x1b\x20-\x7f]")
+# Characters that Python, ignoring case, takes for ASCII letters.
+_CASE_TWINS = {"\u212a": "k", "\u017f": "s", "\u0130": "i", "\u0131": "i"}
+
+
+@lru_cache(maxsize=4096)
+def _stand_in_char(char: str) -> str:
+    """One ASCII character that every class matching `char` in Python also matches in
+    Hyperscan (`.`, `\\w`, `\\s`, `\\d`, a negated class of ASCII characters), so a
+    prefilter over the stand-in text misses nothing. Literals may match more: confirmed."""
+    if char in _CASE_TWINS:
+        return _CASE_TWINS[char]
+    if char.isspace():
+        return " "
+    if char.isdecimal():
+        return "0"
+    if char.isalnum():
+        return "_"  # a word character that no ASCII letter class holds
+    return "\x7f"
+
+
+def _stand_in(m: re.Match[str]) -> str:
+    return _stand_in_char(m.group())
