@@ -3,11 +3,15 @@ signature and fax dates."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from medreview.rules.dates import filename_date, find_dates, service_date
+from medreview.rules.dates import DATE_RE, date_matches, filename_date, find_dates, service_date
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.mark.parametrize(
@@ -88,3 +92,27 @@ def test_it_reads_dates_in_file_names(name: str, expected: date | None) -> None:
 def test_the_injury_told_in_the_header_is_not_the_visit() -> None:
     text = "He fell from a ladder at work on 04/30/2026 and hurt his wrist.\nSeen 05/04/2026.\n"
     assert service_date(text) == date(2026, 5, 4)
+
+
+TRICKY_DATES = (
+    "1/05/20/2026 12-05-2026/3 05/20/2026-2026-05-21 May 20,\n2026 20th-March-2024 1999-1-1 "
+    "3/4/99 13/05/2026 05.20.2026 05/20.2026 5/20/20261 Sept. 3rd 2025, 3 Sep 2025 DOS:05/20/26"
+)
+
+
+def test_dates_are_found_exactly_where_the_date_pattern_finds_them() -> None:
+    texts = [TRICKY_DATES, *(p.read_text() for p in sorted(EXAMPLES.rglob("*.txt")))]
+    for text in texts:
+        expected = [m.span() for m in DATE_RE.finditer(text)]
+        assert [m.span() for m in date_matches(text)] == expected, text[:80]
+
+
+def test_dates_in_real_transcriptions_are_found_where_the_pattern_finds_them(
+    shared_dir: Path,
+) -> None:
+    with (shared_dir / "data" / "mtsamples" / "mtsamples.csv").open(newline="") as f:
+        texts = [row["transcription"] for row in csv.DictReader(f)]
+    for text in texts:
+        assert [m.span() for m in date_matches(text)] == [
+            m.span() for m in DATE_RE.finditer(text)
+        ], text[:80]

@@ -79,7 +79,11 @@ def analyse(
     )
     with pool(workers if large else 1) as executor:
         sources, facts = read_records(files, ocr=ocr, executor=executor, page_counts=counts)
-        work = functools.partial(build_document, referral=referral, known=known)
+        # On the workers, ConText reads every mention as its document is built: a little more
+        # reading in all, but in parallel, where the gap audit would read its share serially.
+        work = functools.partial(
+            build_document, referral=referral, known=known, read=executor is not None
+        )
         documents = fold_duplicates(map_in_order(executor, work, sources))
     found = gaps.audit(documents, facts, referral, settings)
     due = referral.due or referral.received
@@ -131,9 +135,10 @@ def read_records(
 
 
 def build_document(
-    src: SourceDocument, referral: Referral, known: tuple[str, ...] = ()
+    src: SourceDocument, referral: Referral, known: tuple[str, ...] = (), *, read: bool = False
 ) -> Document:
-    """Classify one document and read what it says."""
+    """Classify one document and find what it mentions; with `read`, read each mention's
+    status now (else the gap audit reads those it needs)."""
     page_numbers = tuple(p.number for p in src.pages)
     fhir = "#" in src.name and not src.name.split("#", 1)[1].startswith("pages=")
     if src.error is not None and not src.pages:
@@ -165,6 +170,8 @@ def build_document(
     mentions = (
         () if kind == "billing" else language.scan_mentions([(p.number, p.text) for p in src.pages])
     )
+    if read:
+        mentions = language.read_mentions(mentions)
     head = header_zone(unflatten(text), lines=6, chars=600)
     specialties = language.specialties(head) | _provider_specialties(provider, referral)
     studies: frozenset[str] = frozenset()

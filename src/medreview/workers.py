@@ -11,6 +11,7 @@ Small cases run in one process: starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +24,7 @@ from typing import TypeVar
 from medreview.reader.model import Page, SourceDocument
 from medreview.reader.pdf import ocr_page, text_layer
 from medreview.reader.split import PageFacts, page_facts
-from medreview.rules import compile_patterns
+from medreview.rules import compile_patterns, language
 
 PARALLEL_PAGES = 64  # below this many pages in a file, one process is quicker
 CHUNK_PAGES = 24
@@ -43,7 +44,12 @@ def pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    compile_patterns()  # once, here: the forked workers inherit them compiled
+    # Once, here: the forked workers inherit the patterns compiled and ConText loaded.
+    compile_patterns()
+    language.warm_up()
+    # The collector would visit every object inherited from this process and so copy each
+    # memory page it touches into the worker: what exists now is left out of its rounds.
+    gc.freeze()
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork")
     )
@@ -51,6 +57,7 @@ def pool(workers: int) -> Iterator[Executor | None]:
         yield executor
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def read_pdf(

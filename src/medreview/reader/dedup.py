@@ -58,8 +58,10 @@ def fingerprint(text: str) -> Fingerprint | None:
     digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
     if len(tokens) < MIN_WORDS:
         return Fingerprint(digest, len(tokens), None)
+    # CRC-32 costs a tenth of datasketch's default SHA-1 and, unlike hash(), is the same in
+    # every process: signatures are made by the workers that read the documents.
     mh = MinHash(
-        num_perm=NUM_PERM, hashfunc=_hash32, scheme=MINHASH_SCHEME, permutations=_permutations()
+        num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME, permutations=_permutations()
     )
     mh.update_batch(list(shingles(tokens)))
     return Fingerprint(digest, len(tokens), tuple(int(v) for v in mh.hashvalues))
@@ -86,23 +88,33 @@ class Candidate:
 
     def preference(self) -> tuple[bool, bool, str, int]:
         """Originals first: a text layer over a scan, no fax stamp over a re-fax, then file order."""
-        faxed = any(is_fax_header(line) for line in self.text.splitlines()[:3])
+        faxed = any(is_fax_header(line) for line in self.text[:1000].splitlines()[:3])
         return (self.ocr, faxed, self.file or self.name, self.first_page)
 
 
+# Lines that may be stamps or page numbers, found in one pass over a document's head: every
+# fax stamp holds "FROM:", "TO:" or a time, every page line a number and a slash or "of".
+_MAYBE_STAMP = re.compile(
+    r"^.*?(?:\bfrom\s*:|\bto\s*:|\d:\d\d|\bpage\s*\d|\d\s*/\s*\d).*$", re.I | re.M
+)
+
+
 def words(text: str) -> list[str]:
-    kept = [
-        line
-        for line in text[: MAX_WORDS * 8].splitlines()
-        if not is_fax_header(line) and not _PAGE_LINE.search(line)
+    head = text[: MAX_WORDS * 8].replace("\f", "\n")  # a page's first line is a line
+    stamps = [
+        (m.start(), m.end())
+        for m in _MAYBE_STAMP.finditer(head)
+        if is_fax_header(m.group()) or _PAGE_LINE.search(m.group())
     ]
-    return _WORD.findall(fold("\n".join(kept)).translate(_OCR_FOLD))[:MAX_WORDS]
+    for start, end in reversed(stamps):
+        head = head[:start] + head[end:]
+    return _WORD.findall(fold(head).translate(_OCR_FOLD))[:MAX_WORDS]
 
 
 def shingles(tokens: list[str]) -> set[bytes]:
     if len(tokens) < SHINGLE:
         return {" ".join(tokens).encode()}
-    return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+    return {" ".join(t).encode() for t in zip(*(tokens[i:] for i in range(SHINGLE)), strict=False)}
 
 
 def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
@@ -150,12 +162,6 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         lsh.insert(c.name, mh)
         kept[c.name] = c
     return duplicates
-
-
-def _hash32(shingle: bytes) -> int:
-    # CRC-32 costs a tenth of datasketch's default SHA-1 and, unlike hash(), is the same in
-    # every process: signatures are made by the workers that read the documents.
-    return zlib.crc32(shingle)
 
 
 def _same(a: set[bytes] | frozenset[bytes], b: set[bytes] | frozenset[bytes]) -> bool:

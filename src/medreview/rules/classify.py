@@ -138,8 +138,10 @@ _NAME = (
     rf"(?:,?[ \t]+(?:{CREDENTIALS})\b(?:,[ \t]*(?:{CREDENTIALS})\b)*)?"
 )
 # The label is matched in any case, the name only as names are written (capitalised).
+# The lookahead names the letters a label can begin with: Python's engine then tries the
+# pattern only there (several times faster over a page).
 _PROVIDER_LABEL = re.compile(
-    r"(?<![A-Za-z])(?i:(?:(?:treating|attending|rendering|examining|consulting|primary treating|ED|ER|"
+    r"(?=[ACDEIPRSTacdeiprst])(?<![A-Za-z])(?i:(?:(?:treating|attending|rendering|examining|consulting|primary treating|ED|ER|"
     r"emergency)\s+)?(?:physician|provider|doctor|surgeon|therapist|clinician|consultant|examiner|"
     r"reviewer|attending|radiologist|chiropractor|interpreting physician|electronically signed by|"
     r"signed by|dictated and signed|dictated by|performed by|seen by))"

@@ -111,16 +111,38 @@ def _date_set() -> PatternSet:
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Every date written in a text (cached: a page's header is read for splitting and dating)."""
     found = []
-    for start, _, _ in _date_set().finditer(text):
-        m = DATE_RE.match(text, start)
-        if m is None:
-            continue
+    for m in date_matches(text):
         if m.start() and text[m.start() - 1] in _NOT_BEFORE:
             continue  # "3/05/2026" inside "113/05/2026", a version number, a range's tail
         value = _to_date(m)
         if value is not None:
             found.append(DateMention(value, m.start(), m.end()))
     return tuple(found)
+
+
+def date_matches(text: str) -> list[re.Match[str]]:
+    """The matches `DATE_RE.finditer(text)` gives, found faster.
+
+    Hyperscan reports each span the superset pattern matches, with the leftmost start of any
+    match ending there. Every date lies inside such a span, so trying `DATE_RE.match` at each
+    position of each span, in order, from the end of the last date found, finds exactly the
+    dates `finditer` finds, at a few anchored attempts each instead of a search of the page.
+    """
+    hits = _date_set().hits(text)
+    if hits is None:
+        return list(DATE_RE.finditer(text))
+    out: list[re.Match[str]] = []
+    done = 0
+    for start, end in sorted(hits[0].get(0, ())):
+        if end <= done:
+            continue
+        for at in range(max(start, done), end):
+            m = DATE_RE.match(text, at)
+            if m is not None:
+                out.append(m)
+                done = m.end()
+                break
+    return out
 
 
 def _to_date(m: re.Match[str]) -> date | None:
