@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	PORT=$(PORT) $(BIN)/medreview demo
+	$(BIN)/medreview demo --port $(PORT)
+	$(BIN)/medreview serve --port $(PORT)
 
 test: lint unit
 

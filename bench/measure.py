@@ -48,20 +48,16 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 
 def forget_content_caches() -> None:
-    """Empty the pipeline's caches of what it has read (not its loaded models and rules).
+    """Empty the pipeline's caches of what it has read (not its loaded models and rules),
+    here and in the worker processes.
 
     The language rules keep each sentence they have analysed; a second run over the same
     packet would find every sentence cached and flatter the pipeline, so each timed run
     starts without them, as a new case does.
     """
-    from medreview.rules import language
+    from medreview import workers
 
-    cache = getattr(language, "_cache", None)
-    if isinstance(cache, dict):
-        cache.clear()
-    body_parts = getattr(language, "body_parts", None)
-    if body_parts is not None and hasattr(body_parts, "cache_clear"):
-        body_parts.cache_clear()
+    workers.forget_read_text()
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import django
 import pytest
+
+# The web application keeps its database and documents under MEDREVIEW_HOME: each test run
+# gets its own, before Django reads its settings.
+os.environ["MEDREVIEW_HOME"] = tempfile.mkdtemp(prefix="medreview-test-")
+os.environ["DJANGO_SETTINGS_MODULE"] = "medreview.web.settings"
+django.setup()
 
 # The shared data folder lives beside the project (../shared), not inside it.
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
@@ -16,3 +27,53 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"../shared is not beside the project: {SHARED_DIR} does not exist")
     return SHARED_DIR
+
+
+@dataclass
+class Personas:
+    """The people of the web tests: two clients' adjusters, the review desk, a physician."""
+
+    client_a: Any
+    client_b: Any
+    reviewer: Any
+    adjuster_a: Any
+    adjuster_b: Any
+    coordinator: Any
+    physician: Any
+
+    def token(self, user: Any) -> str:
+        from medreview.claims.actions import do_create_token
+
+        return do_create_token(user, actor="test")
+
+
+@pytest.fixture
+def people(db: Any) -> Personas:
+    from medreview.claims.actions import do_create_organisation, do_create_user
+
+    a = do_create_organisation(actor="test", name="Client A Mutual", kind="client")
+    b = do_create_organisation(actor="test", name="Client B TPA", kind="client")
+    r = do_create_organisation(actor="test", name="Review Desk", kind="reviewer")
+    pw = "correct horse battery"
+    return Personas(
+        client_a=a,
+        client_b=b,
+        reviewer=r,
+        adjuster_a=do_create_user(
+            a, actor="test", email="ann@a.example", role="adjuster", password=pw
+        ),
+        adjuster_b=do_create_user(
+            b, actor="test", email="bob@b.example", role="adjuster", password=pw
+        ),
+        coordinator=do_create_user(
+            r, actor="test", email="cora@review.example", role="coordinator", password=pw
+        ),
+        physician=do_create_user(
+            r,
+            actor="test",
+            email="dr@review.example",
+            role="physician",
+            password=pw,
+            npi="1234567893",
+        ),
+    )

@@ -4,6 +4,8 @@ process gives, scanned pages included (OCR'd by the parent, whose engine uses ev
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -86,3 +88,22 @@ def test_the_number_of_workers_is_a_setting() -> None:
     assert workers({}) >= 1
     with pytest.raises(ConfigError, match="MEDREVIEW_WORKERS"):
         workers({"MEDREVIEW_WORKERS": "0"})
+
+
+def test_workers_stay_for_the_next_case_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
+    folder = write_case(tmp_path / "case", referral(), {})
+    (folder / "records").mkdir()
+    packet(folder / "records" / "packet.pdf", copies=4)
+    first = to_json(triage_folder(folder, today=TODAY, workers=2))
+    executor = workers_module._shared_pool(2)
+    pids = set(executor._processes)  # type: ignore[attr-defined]
+    assert len(pids) == 2
+
+    again = to_json(triage_folder(folder, today=TODAY, workers=2))
+    assert workers_module._shared_pool(2) is executor  # the same processes served it
+
+    os.kill(next(iter(pids)), signal.SIGKILL)  # a worker dies between cases
+    after = to_json(triage_folder(folder, today=TODAY, workers=2))
+    assert after == first == again
+    assert not pids & set(workers_module._shared_pool(2)._processes)  # type: ignore[attr-defined]
+    workers_module.shutdown()

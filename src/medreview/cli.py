@@ -37,8 +37,37 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not OCR scanned pages (faster; scans read as empty)",
     )
-    d = sub.add_parser("demo", help="triage an example case and show the result")
-    d.add_argument("--case", default=None, help="the example case to run (default: the first)")
+    d = sub.add_parser("demo", help="load demo organisations, users and cases; print the logins")
+    d.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    d.add_argument(
+        "--cli", action="store_true", help="triage the example cases on the command line"
+    )
+    d.add_argument("--case", default=None, help="with --cli: the example case to run")
+    s = sub.add_parser("serve", help="migrate, then run the web server and the background worker")
+    s.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    s.add_argument("--host", default="0.0.0.0")
+    s.add_argument("--workers", type=int, default=1, help="background worker processes")
+    sub.add_parser("worker", help="run one background worker (serve starts its own)")
+    o = sub.add_parser("org", help="organisations").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    oc = o.add_parser("create", help="create an organisation")
+    oc.add_argument("name")
+    oc.add_argument("--kind", required=True, choices=["client", "reviewer"])
+    u = sub.add_parser("user", help="users").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    uc = u.add_parser("create", help="create a user")
+    uc.add_argument("email")
+    uc.add_argument("--org", required=True)
+    uc.add_argument("--role", required=True)
+    uc.add_argument("--password", default=None)
+    uc.add_argument("--npi", default="")
+    k = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    kc = k.add_parser("create", help="print a new API token for a user")
+    kc.add_argument("email")
     return parser
 
 
@@ -47,10 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "triage":
             return _triage(args)
-        if args.command == "demo":
+        if args.command == "demo" and args.cli:
             from medreview.demo import run_demo
 
             return run_demo(args.case)
+        if args.command in ("demo", "serve", "worker", "org", "user", "token"):
+            from medreview.commands import run
+
+            return run(args)
     except ConfigError as exc:
         print(f"medreview: {exc}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ Small cases run in one process: starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from medreview import rules
 from medreview.reader.model import Page, SourceDocument
 from medreview.reader.pdf import ocr_page, text_layer
 from medreview.reader.split import PageFacts, page_facts
@@ -38,12 +40,29 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+_pool: tuple[int, int, ProcessPoolExecutor] | None = None  # (owner pid, workers, pool)
+_generation = 0  # bumped to make the workers forget the text they have read
+
+
 @contextmanager
 def pool(workers: int) -> Iterator[Executor | None]:
-    """Worker processes for one case, or None when one process will do."""
+    """Worker processes for a case, or None when one process will do.
+
+    The workers outlive the case: a new worker pays for every memory page it touches of what
+    it inherited (a quarter of a second on a 600-page case), so a process that triages case
+    after case forks its workers once.
+    """
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
+    yield _shared_pool(workers)
+
+
+def _shared_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool
+    if _pool is not None and _pool[:2] == (os.getpid(), workers):
+        return _pool[2]
+    shutdown()
     # Once, here: the forked workers inherit the patterns compiled and ConText loaded.
     compile_patterns()
     language.warm_up()
@@ -53,11 +72,41 @@ def pool(workers: int) -> Iterator[Executor | None]:
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork")
     )
-    try:
-        yield executor
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+    _pool = (os.getpid(), workers, executor)
+    return executor
+
+
+def shutdown() -> None:
+    """Stop the worker processes (they are started again when needed)."""
+    global _pool
+    if _pool is not None and _pool[0] == os.getpid():
+        _pool[2].shutdown(wait=True, cancel_futures=True)
+    _pool = None
+
+
+def _broken() -> None:
+    global _pool
+    if _pool is not None and _pool[0] == os.getpid():
+        _pool[2].shutdown(wait=False, cancel_futures=True)
+    _pool = None  # a worker died: the next case starts new ones
+
+
+def forget_read_text() -> None:
+    """`rules.forget_read_text` here, and in each worker before its next job."""
+    global _generation
+    _generation += 1
+    rules.forget_read_text()
+
+
+_seen_generation = 0
+
+
+def _job(generation: int, work: Callable[[T], R], item: T) -> R:
+    global _seen_generation
+    if generation != _seen_generation:
+        rules.forget_read_text()
+        _seen_generation = generation
+    return work(item)
 
 
 def read_pdf(
@@ -74,8 +123,9 @@ def read_pdf(
     pages: list[Page] = []
     facts: list[PageFacts] = []
     try:
-        chunks = list(executor.map(_read_range, ranges))
+        chunks = list(executor.map(functools.partial(_job, _generation, _read_range), ranges))
     except BrokenProcessPool:
+        _broken()
         return None  # a worker died: read the file here, the usual way
     for chunk in chunks:
         for page, scanned, fact in chunk:
@@ -101,6 +151,9 @@ def map_in_order(executor: Executor | None, work: Callable[[T], R], items: Seque
         return [work(item) for item in items]
     chunk = max(1, len(items) // (8 * (os.cpu_count() or 1)))
     try:
-        return list(executor.map(work, items, chunksize=chunk))
+        return list(
+            executor.map(functools.partial(_job, _generation, work), items, chunksize=chunk)
+        )
     except BrokenProcessPool:
+        _broken()
         return [work(item) for item in items]  # a worker died: finish here

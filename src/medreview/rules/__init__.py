@@ -13,3 +13,13 @@ def compile_patterns() -> None:
     language._named("body_part")
     language._named("specialty")
     dates._date_set()
+
+
+def forget_read_text() -> None:
+    """Empty the caches of text already read (sentences ConText analysed, dates, body
+    parts), not the compiled rules: the next case is read as if it were the first."""
+    from medreview.rules import dates, language
+
+    language.forget_sentences()
+    language.body_parts.cache_clear()
+    dates.find_dates.cache_clear()

@@ -268,6 +268,10 @@ def _hits(text: str) -> list[tuple[int, int, _Target]]:
 _cache: dict[str, tuple[_Found, ...]] = {}
 
 
+def forget_sentences() -> None:
+    _cache.clear()
+
+
 def _analyse(sentence: str) -> tuple[_Found, ...]:
     if sentence not in _cache:
         _analyse_batch([sentence])

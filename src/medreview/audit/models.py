@@ -1,0 +1,54 @@
+"""Audit events: who did what, when, to which referral, each chained to the one before.
+
+An event's hash covers its content and the hash of the event before it in the same chain (a
+referral's events, or an organisation's events that concern no referral), so editing or
+deleting an old event breaks every later link: `verify` finds it. Events are appended by
+`medreview.audit.actions.record` only, inside the transaction of the change they describe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    chain = models.CharField(max_length=80, db_index=True)
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=254)  # the user's email, or "system"
+    organisation = models.ForeignKey(
+        "claims.Organisation", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referral = models.ForeignKey(
+        "claims.Referral", null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=80)
+    detail = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [
+            # Two writers appending to one chain at once: one of them fails, none forks it.
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")
+        ]
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "detail": self.detail,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()

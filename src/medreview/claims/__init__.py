@@ -1,0 +1,1 @@
+"""Organisations, people, claims and referrals: who sends what, and who may see it."""

@@ -1,0 +1,175 @@
+"""Organisations (tenants), users with their roles, API tokens, and referrals.
+
+Roles and tenants are DESIGN.md section 1: client users (adjuster, nurse case manager, risk
+manager) see their own organisation's referrals only; the review organisation's coordinators,
+schedulers, QA nurses and administrators act on every client's; a physician sees only the
+cases assigned to them. `Referral.objects.visible_to(user)` is the one place that rule lives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A tenant: a client (carrier, TPA, self-insured employer) or the review organisation."""
+
+    CLIENT = "client"
+    REVIEWER = "reviewer"
+    KINDS = [(CLIENT, "client"), (REVIEWER, "reviewer")]
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+CLIENT_ROLES = ("adjuster", "nurse_case_manager", "risk_manager")
+REVIEW_ROLES = ("coordinator", "scheduler", "qa", "admin")
+ROLES = (*CLIENT_ROLES, *REVIEW_ROLES, "physician")
+ROLE_LABELS = {
+    "adjuster": "Adjuster",
+    "nurse_case_manager": "Nurse case manager",
+    "risk_manager": "Risk manager",
+    "coordinator": "Intake coordinator",
+    "scheduler": "Scheduler",
+    "qa": "QA nurse",
+    "admin": "Administrator",
+    "physician": "Physician",
+}
+
+
+class EmailUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address, in one organisation, with one role."""
+
+    username = models.CharField(max_length=254, unique=True)  # kept equal to the email
+    email = models.EmailField(unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(max_length=30, choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    npi = models.CharField(max_length=10, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = EmailUserManager()
+
+    @property
+    def is_client(self) -> bool:
+        return self.role in CLIENT_ROLES
+
+    @property
+    def is_review_staff(self) -> bool:
+        return self.role in REVIEW_ROLES
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenManager(models.Manager["ApiToken"]):
+    def user_for(self, token: str) -> User | None:
+        """The active user a presented token belongs to, or None (unknown or revoked)."""
+        found = (
+            self.select_related("user__organisation")
+            .filter(digest=_token_digest(token), revoked__isnull=True, user__is_active=True)
+            .first()
+        )
+        return found.user if found else None
+
+
+class ApiToken(models.Model):
+    """A token for integrations: only its SHA-256 digest is stored; revoking keeps the row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # shown to people to tell tokens apart
+    created = models.DateTimeField(auto_now_add=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    @staticmethod
+    def new_secret() -> tuple[str, str]:
+        token = "mr_" + secrets.token_urlsafe(32)
+        return token, _token_digest(token)
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: Any) -> ReferralQuerySet:
+        """The referrals a user may see: their organisation's, every client's for the review
+        staff, none for anyone else (physicians see assignments, not referrals)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_review_staff:
+            return self.all()
+        if user.is_client:
+            return self.filter(organisation_id=user.organisation_id)
+        return self.none()
+
+
+class Referral(models.Model):
+    """A claim's medical questions and records, sent by a client, and what became of them.
+
+    `payload` is the referral as sent (referral.schema.json); `triage` the case-folder output
+    of the records engine once processed, with people's corrections applied on top.
+    """
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    TRIAGED = "triaged"
+    IN_REVIEW = "in_review"
+    CLOSED = "closed"
+    STATUSES = [
+        (RECEIVED, "Received"),
+        (PROCESSING, "Processing records"),
+        (TRIAGED, "Triaged"),
+        (IN_REVIEW, "In review"),
+        (CLOSED, "Closed"),
+    ]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    claim_number = models.CharField(max_length=64, db_index=True)
+    claimant_name = models.CharField(max_length=200, blank=True)
+    jurisdiction = models.CharField(max_length=10)
+    line_of_business = models.CharField(max_length=40, blank=True)
+    received = models.DateField()
+    due = models.DateField(null=True, blank=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=STATUSES, default=RECEIVED, db_index=True)
+    triage = models.JSONField(null=True, blank=True)
+    processing_error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["organisation", "status", "due"])]
+
+    def __str__(self) -> str:
+        return f"Referral {self.claim_number}"
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        return list(self.payload.get("questions", []))

@@ -1,0 +1,134 @@
+"""Pages: the work queue, the referral form and the case page. Each view parses, calls one
+action, renders; a referral outside the user's reach is a 404, as one that does not exist."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from medreview.claims.actions import ActionError, Upload, do_create_referral
+from medreview.claims.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
+from medreview.claims.models import Referral
+from medreview.triage.actions import do_decide_triage
+from medreview.triage.models import PATHS
+
+PATH_LABELS = {
+    "peer_review_first": "Peer review first",
+    "ime_first": "IME first",
+    "obtain_records_first": "Obtain records first",
+    "concurrent": "Peer review and IME together",
+}
+
+
+def _visible(request: HttpRequest, referral_id: object) -> Referral:
+    found = Referral.objects.visible_to(request.user).filter(pk=referral_id).first()
+    if found is None:
+        raise Http404("no such referral")
+    return found
+
+
+@login_required
+def work_queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or ""
+    rows = Referral.objects.visible_to(request.user).select_related("organisation")
+    if status in dict(Referral.STATUSES):
+        rows = rows.filter(status=status)
+    today = timezone.localdate()
+    items = []
+    for r in rows.order_by("due", "-created")[:200]:
+        late = r.due is not None and r.due < today and r.status != Referral.CLOSED
+        soon = not late and r.due is not None and r.due <= today + timedelta(days=2)
+        items.append({"r": r, "late": late, "soon": soon, "path": (r.triage or {}).get("path")})
+    return render(
+        request,
+        "claims/work_queue.html",
+        {"items": items, "statuses": Referral.STATUSES, "status": status, "paths": PATH_LABELS},
+    )
+
+
+@login_required
+def new_referral(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_client:  # type: ignore[union-attr]
+        return render(request, "claims/forbidden.html", status=403)
+    form = ReferralForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+        try:
+            made = do_create_referral(
+                user.organisation,  # type: ignore[union-attr]
+                actor=user,  # type: ignore[arg-type]
+                referral_text=form.referral_json(),
+                uploads=uploads,
+            )
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            return redirect("case", referral_id=made.pk)
+    invalid = request.method == "POST" and (error is not None or not form.is_valid())
+    return render(
+        request,
+        "claims/new_referral.html",
+        {
+            "form": form,
+            "error": error,
+            "question_types": QUESTION_TYPES,
+            "providers": [
+                [form[f"provider_{n}_{f}"] for f in ("name", "specialty", "npi")]
+                for n in range(1, PROVIDER_SLOTS + 1)
+            ],
+            "questions": [
+                (form[f"question_{n}_type"], form[f"question_{n}_text"])
+                for n in range(1, QUESTION_SLOTS + 1)
+            ],
+        },
+        status=422 if invalid else 200,
+    )
+
+
+@login_required
+def case_page(request: HttpRequest, referral_id: object) -> HttpResponse:
+    return _case(request, _visible(request, referral_id))
+
+
+def _case(
+    request: HttpRequest, referral: Referral, decision_error: str | None = None
+) -> HttpResponse:
+    triage = referral.triage or {}
+    return render(
+        request,
+        "claims/case.html",
+        {
+            "r": referral,
+            "triage": triage,
+            "decisions": referral.triage_decisions.select_related("decided_by"),
+            "files": referral.record_files.all(),
+            "paths": [(p, PATH_LABELS[p]) for p in PATHS],
+            "path_label": PATH_LABELS.get(triage.get("path", ""), ""),
+            "decision_error": decision_error,
+        },
+        status=422 if decision_error else 200,
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = _visible(request, referral_id)
+    try:
+        do_decide_triage(
+            referral,
+            actor=request.user,  # type: ignore[arg-type]
+            decision=request.POST.get("decision", ""),
+            path=request.POST.get("path") or None,
+            reason=request.POST.get("reason", ""),
+        )
+    except ActionError as exc:
+        return _case(request, referral, decision_error=str(exc))
+    return redirect("case", referral_id=referral.pk)

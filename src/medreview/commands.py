@@ -1,0 +1,67 @@
+"""The commands of the web application (contracts/INTERFACES.md, "Command line"): each sets
+Django up against the configured database, applies pending migrations, and calls one action.
+A bad argument or input exits 2 with one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def run(args: argparse.Namespace) -> int:
+    from medreview.web import runtime
+
+    if args.command == "worker":
+        runtime.setup()
+        runtime.requeue_unfinished()
+        runtime.run_worker()
+        return 0
+    if args.command == "serve":
+        if args.workers < 1:
+            return _fail("--workers must be at least 1")
+        return runtime.serve(args.port, host=args.host, workers=args.workers)
+    runtime.setup()
+    from medreview.claims.actions import (
+        ActionError,
+        do_create_organisation,
+        do_create_token,
+        do_create_user,
+    )
+    from medreview.claims.models import Organisation, User
+
+    try:
+        if args.command == "demo":
+            from medreview.web.demo import load_demo, print_logins
+
+            for line in load_demo():
+                print(f"created {line}")
+            print_logins(args.port)
+            return 0
+        if args.command == "org":
+            org = do_create_organisation(actor="cli", name=args.name, kind=args.kind)
+            print(f"created organisation {org.name} ({org.kind})")
+            return 0
+        if args.command == "user":
+            org = Organisation.objects.filter(name=args.org).first()
+            if org is None:
+                return _fail(f"no organisation named {args.org!r}")
+            user = do_create_user(
+                org, actor="cli", email=args.email, role=args.role, password=args.password,
+                npi=args.npi,
+            )  # fmt: skip
+            print(f"created user {user.email} ({user.role}, {org.name})")
+            return 0
+        if args.command == "token":
+            user = User.objects.filter(email__iexact=args.email).first()
+            if user is None:
+                return _fail(f"no user {args.email!r}")
+            print(do_create_token(user, actor="cli"))
+            return 0
+    except ActionError as exc:
+        return _fail(str(exc))
+    return _fail(f"unknown command {args.command!r}")
+
+
+def _fail(message: str) -> int:
+    print(f"medreview: {message}", file=sys.stderr)
+    return 2

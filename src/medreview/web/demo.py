@@ -1,0 +1,76 @@
+"""`medreview demo`: demo organisations, users and cases (idempotent), and how to log in.
+
+The cases are the project's example case folders (`examples/`), sent as referrals by two
+client organisations; the background worker of `medreview serve` reads and triages them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from medreview.demo import examples_dir
+
+PASSWORD = "medreview-demo"
+ORGANISATIONS = [
+    ("Northwind Mutual", "client"),
+    ("Harbor Claims TPA", "client"),
+    ("medreview Review Desk", "reviewer"),
+]
+USERS = [
+    ("nurse@northwind.example", "Northwind Mutual", "nurse_case_manager"),
+    ("adjuster@northwind.example", "Northwind Mutual", "adjuster"),
+    ("adjuster@harbor.example", "Harbor Claims TPA", "adjuster"),
+    ("coordinator@review.example", "medreview Review Desk", "coordinator"),
+    ("admin@review.example", "medreview Review Desk", "admin"),
+]
+
+
+def load_demo() -> list[str]:
+    """Create what is missing; returns lines saying what was created."""
+    from medreview.claims.actions import (
+        Upload,
+        do_create_organisation,
+        do_create_referral,
+        do_create_user,
+    )
+    from medreview.claims.models import Organisation, Referral, User
+
+    done = []
+    for name, kind in ORGANISATIONS:
+        if not Organisation.objects.filter(name=name).exists():
+            do_create_organisation(actor="demo", name=name, kind=kind)
+            done.append(f"organisation {name}")
+    for email, org, role in USERS:
+        if not User.objects.filter(email=email).exists():
+            do_create_user(
+                Organisation.objects.get(name=org), actor="demo", email=email, role=role,
+                password=PASSWORD,
+            )  # fmt: skip
+            done.append(f"user {email}")
+    folder = examples_dir()
+    cases = sorted(p for p in folder.iterdir() if (p / "referral.json").is_file()) if folder else []
+    senders = [User.objects.get(email=USERS[0][0]), User.objects.get(email=USERS[2][0])]
+    for i, case in enumerate(cases):
+        text = (case / "referral.json").read_text(encoding="utf-8-sig")
+        number = json.loads(text)["claim"]["number"]
+        if Referral.objects.filter(claim_number=number).exists():
+            continue
+        sender = senders[0] if i % 3 != 2 else senders[1]
+        uploads = [
+            Upload(p.name, p.read_bytes())
+            for p in sorted((case / "records").rglob("*"))
+            if p.is_file()
+        ]
+        do_create_referral(
+            sender.organisation, actor=sender, referral_text=text, uploads=uploads,
+            today=date.today(),
+        )  # fmt: skip
+        done.append(f"referral {number} ({sender.organisation.name})")
+    return done
+
+
+def print_logins(port: int) -> None:
+    print(f"\nmedreview demo: open http://localhost:{port}/ and sign in with one of:")
+    for email, org, role in USERS:
+        print(f"  {email:30} password {PASSWORD}   ({role}, {org})")

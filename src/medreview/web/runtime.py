@@ -1,0 +1,95 @@
+"""Starting Django from the command line: settings, migrations, the server and the workers.
+
+`medreview serve` runs the web server (waitress) in this process and the background workers
+(django-tasks-db's `db_worker`) as child processes; SIGINT or SIGTERM stops the server, then
+asks each worker to finish its task and stop.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from types import FrameType
+from typing import Any
+
+
+def setup(*, migrate: bool = True) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medreview.web.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def requeue_unfinished() -> int:
+    """Queue again the reading of every referral not yet triaged whose task is not waiting
+    in the queue: a worker killed mid-file loses nothing."""
+    from django_tasks_db.models import DBTaskResult
+
+    from medreview.claims.models import Referral
+    from medreview.records.tasks import read_records
+
+    waiting = set()
+    for result in DBTaskResult.objects.filter(status="READY"):
+        args = (result.args_kwargs or {}).get("args") or []
+        if args:
+            waiting.add(str(args[0]))
+    count = 0
+    for pk in Referral.objects.filter(
+        status__in=(Referral.RECEIVED, Referral.PROCESSING)
+    ).values_list("pk", flat=True):
+        if str(pk) not in waiting:
+            read_records.enqueue(str(pk))
+            count += 1
+    return count
+
+
+def run_worker() -> None:
+    """One background worker: the database queue's `db_worker`."""
+    setup(migrate=False)
+    from django.core.management import call_command
+
+    call_command("db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload")
+
+
+def serve(port: int, *, host: str = "0.0.0.0", workers: int = 1) -> int:
+    setup()
+    requeue_unfinished()
+    from waitress import create_server
+
+    from medreview.web.wsgi import application
+
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", "from medreview.web.runtime import run_worker; run_worker()"]
+        )
+        for _ in range(workers)
+    ]
+    server: Any = create_server(application, host=host, port=port, threads=8, ident="medreview")
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"medreview: serving on http://localhost:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        print("medreview: stopped", flush=True)
+    return 0

@@ -1,0 +1,199 @@
+"""Every setting of the web application, from the environment, in one place.
+
+Embedded default: SQLite and stored documents under `MEDREVIEW_HOME` (a folder in the user's
+home), no other service. `DATABASE_URL=postgresql://…` switches to PostgreSQL. A bad value
+stops the start with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from medreview.config import ConfigError
+
+
+def _home() -> Path:
+    raw = os.environ.get("MEDREVIEW_HOME") or str(Path.home() / ".medreview")
+    home = Path(raw).expanduser()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"MEDREVIEW_HOME={raw!r} cannot be created: {exc.strerror}") from exc
+    return home
+
+
+def _secret(path: Path, make: Any) -> str:
+    """A secret kept in a file of MEDREVIEW_HOME, created (readable by its owner only) on first run."""
+    if not path.exists():
+        value = make()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(value)
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
+
+
+HOME = _home()
+BASE_DIR = Path(__file__).resolve().parent.parent
+DOCUMENTS_DIR = HOME / "documents"
+
+SECRET_KEY = os.environ.get("MEDREVIEW_SECRET_KEY") or _secret(
+    HOME / "secret_key", lambda: secrets.token_urlsafe(50)
+)
+# Documents are encrypted at rest with this Fernet key (MEDREVIEW_ENCRYPTION_KEY, or a file
+# named by MEDREVIEW_ENCRYPTION_KEY_FILE, or one created in MEDREVIEW_HOME on first run).
+ENCRYPTION_KEY = os.environ.get("MEDREVIEW_ENCRYPTION_KEY") or _secret(
+    Path(os.environ.get("MEDREVIEW_ENCRYPTION_KEY_FILE") or HOME / "encryption_key"),
+    lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode(),
+)
+DEBUG = _flag("MEDREVIEW_DEBUG", False)
+ALLOWED_HOSTS = [h for h in os.environ.get("MEDREVIEW_ALLOWED_HOSTS", "*").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("MEDREVIEW_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+SECURE_COOKIES = _flag("MEDREVIEW_SECURE_COOKIES", False)  # on behind HTTPS
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "medreview.audit",
+    "medreview.claims",
+    "medreview.records",
+    "medreview.triage",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+ROOT_URLCONF = "medreview.web.urls"
+WSGI_APPLICATION = "medreview.web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _database() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": HOME / "medreview.sqlite3",
+            # The server and the worker write to one file: wait for each other, never fail.
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    try:
+        config = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL is not a database address: {exc}") from exc
+    if config.get("ENGINE") not in (
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    ):
+        raise ConfigError("DATABASE_URL must be postgresql://… or sqlite:///…")
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "claims.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# Lockout after repeated failures (django-axes): by user name and address together.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form names the email so
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_AGE = 8 * 3600
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MEDREVIEW_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("MEDREVIEW_TIME_ZONE", "America/New_York")
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+# No patient data in logs: requests are logged by status only, errors without their locals.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MEDREVIEW_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+from medreview.web.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("medreview.claims.urls")),
+]

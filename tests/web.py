@@ -1,0 +1,37 @@
+"""Helpers of the web tests: sending a referral through the API, running the worker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cases import REFERRAL
+from django.core.management import call_command
+from django.test import Client
+
+EXAMPLE_NOTE = (
+    "ORTHOPAEDIC PROGRESS NOTE\nDate of Service: 06/20/2026\nProvider: Maren Holt, MD\n"
+    "Right knee pain after a fall at work. Assessment: right knee sprain. Plan: physical therapy.\n"
+)
+
+
+def api(token: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def send(
+    token: str, referral: dict[str, Any] | None = None, files: dict[str, bytes] | None = None
+) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = files if files is not None else {"note.txt": EXAMPLE_NOTE.encode()}
+    records = [SimpleUploadedFile(name, content) for name, content in files.items()]
+    return api(token).post(
+        "/api/v1/referrals",
+        {"referral": json.dumps(referral or REFERRAL), "records": records},
+    )
+
+
+def run_worker() -> None:
+    """What `medreview serve` runs in the background: every queued task, then stop."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
