@@ -47,19 +47,18 @@ def test_workers_give_the_answer_of_one_process(
     pages = packet(folder / "records" / "packet.pdf", copies=4)
     assert pages >= workers_module.PARALLEL_PAGES
     read_by_workers: list[bool] = []
-    real_read_pdf = workers_module.read_pdf
+    real = workers_module.read_and_build
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        result = real_read_pdf(*args, **kwargs)
-        read_by_workers.append(result is not None)
-        return result
+        read_by_workers.append(True)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr("medreview.pipeline.read_pdf", spy)
+    monkeypatch.setattr("medreview.pipeline.read_and_build", spy)
 
     one = to_json(triage_folder(folder, today=TODAY, workers=1))
-    assert read_by_workers == [False]
+    assert read_by_workers == []
     two = to_json(triage_folder(folder, today=TODAY, workers=2))
-    assert read_by_workers == [False, True]
+    assert read_by_workers == [True]
 
     assert json.dumps(two, sort_keys=True) == json.dumps(one, sort_keys=True)
     scanned = [d for d in one["documents"] if d.get("ocr")]

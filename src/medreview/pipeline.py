@@ -7,10 +7,10 @@ Django: it takes a `Referral` and files, and returns a `CaseResult` of frozen da
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -28,7 +28,13 @@ from medreview.rules.dates import filename_date, service_date
 from medreview.rules.model import Document, Gap, Referral, Settings, Triage
 from medreview.rules.text import header_zone, unflatten
 from medreview.rules.triage import triage
-from medreview.workers import PARALLEL_DOCUMENTS, PARALLEL_PAGES, map_in_order, pool, read_pdf
+from medreview.workers import (
+    PARALLEL_DOCUMENTS,
+    PARALLEL_PAGES,
+    pool,
+    read_and_build,
+    read_sentences,
+)
 
 # A report's own study is named in its header, before these sections cite earlier studies.
 _REPORT_BODY = re.compile(
@@ -77,18 +83,27 @@ def analyse(
     large = len(files) >= 4 * PARALLEL_DOCUMENTS or any(
         n >= PARALLEL_PAGES for n in counts.values()
     )
+    work = functools.partial(build_document, referral=referral, known=known)
     with pool(workers if large else 1) as executor:
-        sources, facts = read_records(files, ocr=ocr, executor=executor, page_counts=counts)
-        # On the workers, ConText reads every mention as its document is built: a little more
-        # reading in all, but in parallel, where the gap audit would read its share serially.
-        work = functools.partial(
-            build_document, referral=referral, known=known, read=executor is not None
-        )
-        documents = fold_duplicates(map_in_order(executor, work, sources))
-    found = gaps.audit(documents, facts, referral, settings)
-    due = referral.due or referral.received
-    holidays = holidays_for(referral.jurisdiction, referral.received.year, due.year)
-    decision = triage(referral, documents, found, holidays, settings)
+        if executor is None:
+            sources, facts = read_records(files, ocr=ocr)
+            built = [work(s) for s in sources]
+        else:
+            reader = functools.partial(read_one, ocr=ocr)
+            built, facts = read_and_build(
+                executor, files, work, reader, ocr=ocr, page_counts=counts
+            )
+        documents = fold_duplicates(built)
+        # The gap audit and the triage read what they need with ConText, on the workers if any.
+        with (
+            language.reading_elsewhere(functools.partial(read_sentences, executor))
+            if executor is not None
+            else contextlib.nullcontext()
+        ):
+            found = gaps.audit(documents, facts, referral, settings)
+            due = referral.due or referral.received
+            holidays = holidays_for(referral.jurisdiction, referral.received.year, due.year)
+            decision = triage(referral, documents, found, holidays, settings)
     return CaseResult(
         referral, documents, tuple(facts), found, decision, chronology.build(documents, facts)
     )
@@ -107,38 +122,35 @@ def _pdf_pages(files: Sequence[tuple[Path, str]]) -> dict[Path, int]:
 
 
 def read_records(
-    files: Iterable[tuple[Path, str]],
-    *,
-    ocr: bool = True,
-    executor: Executor | None = None,
-    page_counts: dict[Path, int] | None = None,
+    files: Iterable[tuple[Path, str]], *, ocr: bool = True
 ) -> tuple[list[SourceDocument], list[Fact]]:
     sources: list[SourceDocument] = []
     facts: list[Fact] = []
     for path, name in files:
-        count = (page_counts or {}).get(path)
-        large = read_pdf(executor, path, name, ocr=ocr, count=count)
-        if large is not None:
-            sources.extend(split_packet(*large))
-            continue
-        read = read_file(path, name, ocr=ocr)
-        facts.extend(read.facts)
-        if not read.documents and not read.facts:
-            sources.append(
-                SourceDocument(name, name, (), error="no clinical document or fact in this file")
-            )
-        for doc in read.documents:
-            sources.extend(
-                split_packet(doc) if len(doc.pages) > 1 and "#" not in doc.name else (doc,)
-            )
+        found, found_facts = read_one(path, name, ocr=ocr)
+        sources += found
+        facts += found_facts
     return sources, facts
 
 
+def read_one(path: Path, name: str, *, ocr: bool = True) -> tuple[list[SourceDocument], list[Fact]]:
+    """One record file read: its documents (a packet split into its page ranges) and facts."""
+    read = read_file(path, name, ocr=ocr)
+    sources: list[SourceDocument] = []
+    if not read.documents and not read.facts:
+        sources.append(
+            SourceDocument(name, name, (), error="no clinical document or fact in this file")
+        )
+    for doc in read.documents:
+        sources.extend(split_packet(doc) if len(doc.pages) > 1 and "#" not in doc.name else (doc,))
+    return sources, list(read.facts)
+
+
 def build_document(
-    src: SourceDocument, referral: Referral, known: tuple[str, ...] = (), *, read: bool = False
+    src: SourceDocument, referral: Referral, known: tuple[str, ...] = ()
 ) -> Document:
-    """Classify one document and find what it mentions; with `read`, read each mention's
-    status now (else the gap audit reads those it needs)."""
+    """Classify one document and find what it mentions (the gap audit reads, with ConText,
+    the mentions it needs)."""
     page_numbers = tuple(p.number for p in src.pages)
     fhir = "#" in src.name and not src.name.split("#", 1)[1].startswith("pages=")
     if src.error is not None and not src.pages:
@@ -170,8 +182,6 @@ def build_document(
     mentions = (
         () if kind == "billing" else language.scan_mentions([(p.number, p.text) for p in src.pages])
     )
-    if read:
-        mentions = language.read_mentions(mentions)
     head = header_zone(unflatten(text), lines=6, chars=600)
     specialties = language.specialties(head) | _provider_specialties(provider, referral)
     studies: frozenset[str] = frozenset()

@@ -16,16 +16,16 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from medreview import rules
-from medreview.reader.model import Page, SourceDocument
+from medreview.reader.model import Fact, Page, SourceDocument
 from medreview.reader.pdf import ocr_page, text_layer
-from medreview.reader.split import PageFacts, page_facts
+from medreview.reader.split import PacketSplitter, PageFacts, page_facts
 from medreview.rules import compile_patterns, language
 
 PARALLEL_PAGES = 64  # below this many pages in a file, one process is quicker
@@ -109,32 +109,105 @@ def _job(generation: int, work: Callable[[T], R], item: T) -> R:
     return work(item)
 
 
-def read_pdf(
-    executor: Executor | None, path: Path, name: str, *, ocr: bool, count: int | None
-) -> tuple[SourceDocument, list[PageFacts]] | None:
-    """A large PDF of `count` pages read by the workers, page range by page range; None to
-    read it the usual way (no workers, a small or unreadable file)."""
-    if executor is None or count is None or count < PARALLEL_PAGES:
-        return None
-    ranges = [
-        (path, first, min(first + CHUNK_PAGES - 1, count))
-        for first in range(1, count + 1, CHUNK_PAGES)
-    ]
-    pages: list[Page] = []
-    facts: list[PageFacts] = []
+BUILD_BATCH = 8  # documents a worker classifies per job
+
+
+def read_and_build(
+    executor: Executor,
+    files: Sequence[tuple[Path, str]],
+    build: Callable[[SourceDocument], R],
+    read_here: Callable[[Path, str], tuple[list[SourceDocument], list[Fact]]],
+    *,
+    ocr: bool,
+    page_counts: dict[Path, int],
+) -> tuple[list[R], list[Fact]]:
+    """Every file read and every document built, on the workers, in the files' order.
+
+    A large PDF is read by the workers range by range; this process splits it as the ranges
+    come back, in order, and queues each document for building as soon as it is whole, so
+    that no worker waits for the last page of the file before classifying the first
+    document. Other files are read here (OCR among them) and built on the workers.
+    """
     try:
-        chunks = list(executor.map(functools.partial(_job, _generation, _read_range), ranges))
+        return _read_and_build(executor, files, build, read_here, ocr, page_counts)
+    except BrokenProcessPool:
+        _broken()  # a worker died: the case is done here, the usual way
+        built: list[R] = []
+        facts: list[Fact] = []
+        for path, name in files:
+            sources, found = read_here(path, name)
+            built += [build(s) for s in sources]
+            facts += found
+        return built, facts
+
+
+def _read_and_build(
+    executor: Executor,
+    files: Sequence[tuple[Path, str]],
+    build: Callable[[SourceDocument], R],
+    read_here: Callable[[Path, str], tuple[list[SourceDocument], list[Fact]]],
+    ocr: bool,
+    page_counts: dict[Path, int],
+) -> tuple[list[R], list[Fact]]:
+    batches: list[Future[list[R]]] = []
+    pending: list[SourceDocument] = []
+    facts: list[Fact] = []
+    work = functools.partial(_job, _generation, functools.partial(_build_batch, build))
+
+    def queue(docs: Sequence[SourceDocument], *, flush: bool = False) -> None:
+        pending.extend(docs)
+        while len(pending) >= BUILD_BATCH or (flush and pending):
+            batch = pending[:BUILD_BATCH]
+            del pending[:BUILD_BATCH]
+            batches.append(executor.submit(work, batch))
+
+    reads = {
+        path: [
+            executor.submit(
+                functools.partial(_job, _generation, _read_range),
+                (path, first, min(first + CHUNK_PAGES - 1, count)),
+            )
+            for first in range(1, count + 1, CHUNK_PAGES)
+        ]
+        for path, count in page_counts.items()
+        if count >= PARALLEL_PAGES
+    }
+    for path, name in files:
+        if path not in reads:
+            sources, found = read_here(path, name)
+            facts += found
+            queue(sources)
+            continue
+        splitter = PacketSplitter(SourceDocument(name, name, ()), page_counts[path])
+        for chunk in reads[path]:
+            for page, scanned, fact in chunk.result():
+                if scanned and ocr:
+                    page = ocr_page(path, page)
+                    fact = page_facts(page)
+                queue(splitter.add(page, fact if fact is not None else page_facts(page)))
+        queue(splitter.finish())
+    queue((), flush=True)
+    return [doc for batch in batches for doc in batch.result()], facts
+
+
+def read_sentences(executor: Executor, texts: list[str]) -> list[Any]:
+    """ConText on the workers, the sentences shared out in order (`language.reading_elsewhere`)."""
+    share = max(1, -(-len(texts) // (2 * _workers(executor))))
+    parts = [texts[i : i + share] for i in range(0, len(texts), share)]
+    work = functools.partial(_job, _generation, language.read_sentences)
+    try:
+        return [found for part in executor.map(work, parts) for found in part]
     except BrokenProcessPool:
         _broken()
-        return None  # a worker died: read the file here, the usual way
-    for chunk in chunks:
-        for page, scanned, fact in chunk:
-            if scanned and ocr:
-                page = ocr_page(path, page)
-                fact = page_facts(page)
-            pages.append(page)
-            facts.append(fact if fact is not None else page_facts(page))
-    return SourceDocument(name, name, tuple(pages)), facts
+        return language.read_sentences(texts)
+
+
+def _workers(executor: Executor) -> int:
+    return int(getattr(executor, "_max_workers", 1) or 1)
+
+
+def _build_batch(build: Callable[[SourceDocument], R], docs: list[SourceDocument]) -> list[R]:
+    return [build(doc) for doc in docs]
 
 
 def _read_range(job: tuple[Path, int, int]) -> list[tuple[Page, bool, PageFacts | None]]:
@@ -143,17 +216,3 @@ def _read_range(job: tuple[Path, int, int]) -> list[tuple[Page, bool, PageFacts 
         (page, scanned, None if scanned else page_facts(page))
         for page, scanned in text_layer(path, first, last)
     ]
-
-
-def map_in_order(executor: Executor | None, work: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[work(item) for item in items]`, on the workers when there are enough items."""
-    if executor is None or len(items) < PARALLEL_DOCUMENTS:
-        return [work(item) for item in items]
-    chunk = max(1, len(items) // (8 * (os.cpu_count() or 1)))
-    try:
-        return list(
-            executor.map(functools.partial(_job, _generation, work), items, chunksize=chunk)
-        )
-    except BrokenProcessPool:
-        _broken()
-        return [work(item) for item in items]  # a worker died: finish here

@@ -41,11 +41,18 @@ _OCR_FOLD = str.maketrans({"l": "i", "1": "i", "0": "o", "5": "s"})
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What is compared of a document: the digest of its words and its MinHash signature."""
+    """What is compared of a document: the digest of its words, its MinHash signature, and
+    the CRC-32 of each of its shingles (sorted, 4 bytes each: about 1 KiB a document)."""
 
     digest: str
     words: int
     signature: tuple[int, ...] | None
+    shingles: bytes = b""
+
+    def shingle_set(self) -> frozenset[int]:
+        import numpy as np
+
+        return frozenset(np.frombuffer(self.shingles, "<u4").tolist())
 
 
 def fingerprint(text: str) -> Fingerprint | None:
@@ -58,13 +65,35 @@ def fingerprint(text: str) -> Fingerprint | None:
     digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
     if len(tokens) < MIN_WORDS:
         return Fingerprint(digest, len(tokens), None)
-    # CRC-32 costs a tenth of datasketch's default SHA-1 and, unlike hash(), is the same in
-    # every process: signatures are made by the workers that read the documents.
+    hashes = shingle_hashes(tokens)
     mh = MinHash(
-        num_perm=NUM_PERM, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME, permutations=_permutations()
+        num_perm=NUM_PERM, hashfunc=int, scheme=MINHASH_SCHEME, permutations=_permutations()
     )
-    mh.update_batch(list(shingles(tokens)))
-    return Fingerprint(digest, len(tokens), tuple(int(v) for v in mh.hashvalues))
+    mh.update_batch(hashes.tolist())
+    signature = tuple(int(v) for v in mh.hashvalues)
+    return Fingerprint(digest, len(tokens), signature, hashes.astype("<u4").tobytes())
+
+
+_MIX = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F)  # odd multipliers, one per word
+
+
+def shingle_hashes(tokens: list[str]) -> Any:
+    """The distinct 32-bit hashes of a document's shingles (runs of SHINGLE words), sorted.
+
+    Each word is hashed once with CRC-32 (unlike hash(), the same in every process: the
+    workers that read the documents make them), and each run's hash mixes its words' hashes,
+    all at once in numpy."""
+    import numpy as np
+
+    words = np.fromiter((zlib.crc32(t.encode()) for t in tokens), np.uint64, len(tokens))
+    if len(tokens) < SHINGLE:
+        runs = np.array([sum(int(w) * m for w, m in zip(words, _MIX, strict=False))], np.uint64)
+    else:
+        last = len(tokens) - SHINGLE + 1
+        runs = np.zeros(last, np.uint64)
+        for i, multiplier in enumerate(_MIX[:SHINGLE]):
+            runs = runs * np.uint64(0x100000001B3) + words[i : i + last] * np.uint64(multiplier)
+    return np.unique((runs ^ (runs >> np.uint64(29))) & np.uint64(0xFFFFFFFF))
 
 
 @lru_cache(maxsize=1)
@@ -92,37 +121,25 @@ class Candidate:
         return (self.ocr, faxed, self.file or self.name, self.first_page)
 
 
-# Lines that may be stamps or page numbers, found in one pass over a document's head: every
-# fax stamp holds "FROM:", "TO:" or a time, every page line a number and a slash or "of".
-_MAYBE_STAMP = re.compile(
-    r"^.*?(?:\bfrom\s*:|\bto\s*:|\d:\d\d|\bpage\s*\d|\d\s*/\s*\d).*$", re.I | re.M
-)
-
-
 def words(text: str) -> list[str]:
-    head = text[: MAX_WORDS * 8].replace("\f", "\n")  # a page's first line is a line
-    stamps = [
-        (m.start(), m.end())
-        for m in _MAYBE_STAMP.finditer(head)
-        if is_fax_header(m.group()) or _PAGE_LINE.search(m.group())
+    kept = [
+        line
+        for line in text[: MAX_WORDS * 8].splitlines()
+        if not (_may_be_stamp(line) and (is_fax_header(line) or _PAGE_LINE.search(line)))
     ]
-    for start, end in reversed(stamps):
-        head = head[:start] + head[end:]
-    return _WORD.findall(fold(head).translate(_OCR_FOLD))[:MAX_WORDS]
+    return _WORD.findall(fold("\n".join(kept)).translate(_OCR_FOLD))[:MAX_WORDS]
 
 
-def shingles(tokens: list[str]) -> set[bytes]:
-    if len(tokens) < SHINGLE:
-        return {" ".join(tokens).encode()}
-    return {" ".join(t).encode() for t in zip(*(tokens[i:] for i in range(SHINGLE)), strict=False)}
+def _may_be_stamp(line: str) -> bool:
+    # Every fax stamp holds a colon or a slash; every page line a slash or "of".
+    return "/" in line or ":" in line or "of" in line.lower()
 
 
 def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
     """Map each duplicate's name to the name of the document it repeats.
 
-    Only each document's MinHash signature is kept while the index grows (512 bytes), and the
-    shingles of the few LSH candidates are rebuilt to confirm a match: memory stays flat in the
-    number of documents.
+    Each document's MinHash signature is indexed, and the shingle hashes of the few LSH
+    candidates are compared to confirm a match: about 1.5 KiB a document.
     """
     from datasketch import MinHash, MinHashLSH
 
@@ -132,11 +149,13 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
     kept: dict[str, Candidate] = {}
     duplicates: dict[str, str] = {}
 
+    prints: dict[str, Fingerprint] = {}
+
     @lru_cache(maxsize=256)
-    def kept_shingles(name: str) -> frozenset[bytes]:
+    def kept_shingles(name: str) -> frozenset[int]:
         # Templated records (every daily note of a clinic) are each other's LSH candidates
-        # again and again: their shingles are rebuilt once, not at every query.
-        return frozenset(shingles(words(kept[name].text)))
+        # again and again: their shingle sets are unpacked once, not at every query.
+        return prints[name].shingle_set()
 
     for c in ordered:
         fp = c.fingerprint or fingerprint(c.text)
@@ -153,7 +172,7 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
         for other in lsh.query(mh):
             if not (_same_day(c.date, kept[other].date) and _same_side(c, kept[other])):
                 continue
-            if _same(shingles(words(c.text)), kept_shingles(other)):
+            if _same(fp.shingle_set(), kept_shingles(other)):
                 match = other
                 break
         if match is not None:
@@ -161,10 +180,11 @@ def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:
             continue
         lsh.insert(c.name, mh)
         kept[c.name] = c
+        prints[c.name] = fp
     return duplicates
 
 
-def _same(a: set[bytes] | frozenset[bytes], b: set[bytes] | frozenset[bytes]) -> bool:
+def _same(a: frozenset[int], b: frozenset[int]) -> bool:
     common = len(a & b)
     if not common:
         return False

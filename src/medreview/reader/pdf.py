@@ -70,11 +70,25 @@ def text_layer(path: Path, first: int, last: int) -> list[tuple[Page, bool]]:
     For reading a large file in several processes: the scans are OCR'd afterwards, by
     `ocr_page`, in the one process whose OCR engine uses every core already.
     """
-    pdf = _open(path)
-    try:
-        return [_read_page(pdf, index, detect_scans=True) for index in range(first - 1, last)]
-    finally:
-        pdf.close()
+    pdf = _kept_open(path)
+    return [_read_page(pdf, index, detect_scans=True) for index in range(first - 1, last)]
+
+
+_kept: tuple[tuple[str, int, int], Any] | None = None
+
+
+def _kept_open(path: Path) -> Any:
+    """The file opened once for all the ranges this process reads of it (opening a long PDF
+    costs milliseconds: its cross-reference table is read anew). One file is kept open."""
+    global _kept
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _kept is None or _kept[0] != key:
+        if _kept is not None:
+            _kept[1].close()
+            _kept = None
+        _kept = (key, _open(path))
+    return _kept[1]
 
 
 def ocr_page(path: Path, page: Page) -> Page:

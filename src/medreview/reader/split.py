@@ -47,13 +47,26 @@ class PageFacts:
     author: str | None
 
 
+EDGE_CHARS = 600  # enough for the edge lines of a page of ordinary lines
+
+
 def _edges(text: str) -> str:
     """A page's first and last lines, where page numbers are printed, fax stamps left out."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if len(lines) > 4 * EDGE_LINES:
-        lines = lines[: 2 * EDGE_LINES] + lines[-2 * EDGE_LINES :]
-    lines = [ln for ln in lines if not is_fax_header(ln)]
+    lines = [ln for ln in _edge_lines(text) if not is_fax_header(ln)]
     return "\n".join(lines[:EDGE_LINES] + lines[-EDGE_LINES:])
+
+
+def _edge_lines(text: str) -> list[str]:
+    """A page's first and last non-blank lines (twice as many as needed, for fax stamps),
+    read from its head and tail alone when the page is long."""
+    n = 2 * EDGE_LINES
+    if len(text) > 3 * EDGE_CHARS:
+        head = [ln for ln in text[:EDGE_CHARS].splitlines()[:-1] if ln.strip()]
+        tail = [ln for ln in text[-EDGE_CHARS:].splitlines()[1:] if ln.strip()]
+        if len(head) >= n and len(tail) >= n:
+            return head[:n] + tail[-n:]
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[:n] + lines[-n:] if len(lines) > 2 * n else lines
 
 
 def page_facts(page: Page) -> PageFacts:
@@ -92,46 +105,82 @@ def split_packet(
     if doc.error or len(doc.pages) < 2:
         return (doc,)
     facts = facts if facts is not None else [page_facts(p) for p in doc.pages]
-    if _numbered_as_one_print(facts):
-        # A chart print numbers its pages across the documents it holds ("Page 2 of 3
-        # PowerChart"): those numbers say nothing of where each document begins.
-        facts = [replace(f, mark=None) for f in facts]
-    starts = [0]
-    current = facts[0]
-    for i in range(1, len(doc.pages)):
-        prev, here = facts[i - 1], facts[i]
-        if _starts_document(prev, here, current):
-            starts.append(i)
-            current = here
+    splitter = PacketSplitter(doc, len(doc.pages))
+    parts = [
+        d for page, fact in zip(doc.pages, facts, strict=True) for d in splitter.add(page, fact)
+    ]
+    return (*parts, *splitter.finish())
+
+
+class PacketSplitter:
+    """`split_packet` page by page, for a packet still being read: each document is handed
+    out as soon as the page that starts the next one is known, so it can be classified while
+    the rest of the file is read. A packet of one document comes out whole, at the end."""
+
+    def __init__(self, doc: SourceDocument, total: int) -> None:
+        self._doc = doc
+        self._total = total
+        self._pages: list[Page] = []  # of the document begun and not yet handed out
+        self._held: list[tuple[Page, PageFacts]] | None = None
+        self._prev: PageFacts | None = None
+        self._current: PageFacts | None = None
+        self._split = False
+
+    def add(self, page: Page, fact: PageFacts) -> list[SourceDocument]:
+        if self._held is not None:
+            self._held.append((page, fact))
+            return []
+        if self._prev is None and self._total > 2 and fact.mark == (1, self._total):
+            # Perhaps a chart print numbering its pages across the documents it holds ("Page
+            # 2 of 3 PowerChart"): known only at its last page, so the pages wait.
+            self._held = [(page, fact)]
+            return []
+        return self._step(page, fact)
+
+    def finish(self) -> list[SourceDocument]:
+        out: list[SourceDocument] = []
+        if self._held is not None:
+            held, self._held = self._held, None
+            across = all(f.mark == (i, self._total) for i, (_, f) in enumerate(held, start=1))
+            for page, fact in held:
+                out += self._step(page, replace(fact, mark=None) if across else fact)
+        if not self._pages:
+            return out
+        if not self._split:
+            return [*out, replace(self._doc, pages=tuple(self._pages))]
+        return [*out, self._part(self._pages)]
+
+    def _step(self, page: Page, here: PageFacts) -> list[SourceDocument]:
+        out: list[SourceDocument] = []
+        if self._prev is None:
+            self._current = here
+        elif _starts_document(self._prev, here, self._current or here):
+            out.append(self._part(self._pages))
+            self._split = True
+            self._pages = []
+            self._current = here
         else:
-            current = PageFacts(
+            current = self._current or here
+            self._current = PageFacts(
                 current.mark,
                 here.continued,
                 current.title or here.title,
                 current.day or here.day,
                 current.author or here.author,
             )
-    if len(starts) == 1:
-        return (doc,)
-    parts = []
-    for a, b in zip(starts, [*starts[1:], len(doc.pages)], strict=True):
-        pages = doc.pages[a:b]
+        self._pages.append(page)
+        self._prev = here
+        return out
+
+    def _part(self, pages: list[Page]) -> SourceDocument:
         first, last = pages[0].number, pages[-1].number
-        parts.append(
-            replace(
-                doc,
-                name=f"{doc.file}#pages={first}-{last}",
-                pages=pages,
-                first_page=first,
-                last_page=last,
-            )
+        return replace(
+            self._doc,
+            name=f"{self._doc.file}#pages={first}-{last}",
+            pages=tuple(pages),
+            first_page=first,
+            last_page=last,
         )
-    return tuple(parts)
-
-
-def _numbered_as_one_print(facts: list[PageFacts]) -> bool:
-    total = len(facts)
-    return total > 2 and all(f.mark == (i, total) for i, f in enumerate(facts, start=1))
 
 
 def _starts_document(prev: PageFacts, here: PageFacts, current: PageFacts) -> bool:

@@ -20,7 +20,8 @@ import logging
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -233,9 +234,35 @@ def _with_status(m: Mention) -> Mention:
     return replace(m, status=status, historical=bool(match and match.historical))
 
 
-def _analyse_batch(texts: list[str]) -> None:
+# Reads many sentences elsewhere (the worker processes of a large case), or None: here.
+SentenceReader = Callable[[list[str]], list[tuple["_Found", ...]]]
+_elsewhere: SentenceReader | None = None
+FEW_SENTENCES = 32  # fewer are read here: sending them costs more than reading them
+
+
+@contextmanager
+def reading_elsewhere(reader: SentenceReader) -> Iterator[None]:
+    """Within the block, batches of sentences are read by `reader` (same answers)."""
+    global _elsewhere
+    previous, _elsewhere = _elsewhere, reader
+    try:
+        yield
+    finally:
+        _elsewhere = previous
+
+
+def read_sentences(texts: list[str]) -> list[tuple[_Found, ...]]:
+    """What ConText finds in each sentence: the work `reading_elsewhere` hands out."""
+    _analyse_batch(texts, here=True)
+    return [_cache[t] for t in texts]
+
+
+def _analyse_batch(texts: list[str], *, here: bool = False) -> None:
     todo = [t for t in dict.fromkeys(texts) if t not in _cache]
     if not todo:
+        return
+    if _elsewhere is not None and not here and len(todo) >= FEW_SENTENCES:
+        _cache.update(zip(todo, _elsewhere(todo), strict=True))
         return
     nlp = _nlp()
     context = nlp.get_pipe("medspacy_context")

@@ -85,7 +85,7 @@ class PatternSet:
         compiled exactly may be trusted without confirming; None: search everything."""
         if self._db is None:
             return None
-        exact = _INEXACT.search(text) is None
+        exact = text.isascii() and _SEPARATORS.search(text) is None
         data = text if exact else _INEXACT.sub(_stand_in, text)
         found: dict[int, list[tuple[int, int]]] = {}
 
@@ -278,6 +278,7 @@ def _max_width(regex: re.Pattern[str]) -> int:
 # Text Hyperscan reads as Python does: ASCII, without the four separators Python's `\s`
 # matches and Hyperscan's does not.
 _INEXACT = re.compile(r"[^\x00-\x1b\x20-\x7f]")
+_SEPARATORS = re.compile(r"[\x1c-\x1f]")
 # Characters that Python, ignoring case, takes for ASCII letters.
 _CASE_TWINS = {"\u212a": "k", "\u017f": "s", "\u0130": "i", "\u0131": "i"}
 
