@@ -73,6 +73,17 @@ def audit(
 ) -> tuple[Gap, ...]:
     """Every documentation gap in the records, in the order of DESIGN.md's table."""
     live = [d for d in documents if d.live]
+    # What the rules below read with ConText, read at once: one batch (shared out among the
+    # worker processes of a large case) rather than one per rule.
+    read_mentions(
+        c.mention
+        for c in (
+            *_unanswered_studies(live, referral),
+            *_unanswered_surgeries(live, referral),
+            *_unanswered_referrals(live),
+            *_candidates(live, "fce"),
+        )
+    )
     gaps: list[Gap] = []
     if not any(d.kind in TREATING_EVALUATION_KINDS for d in live):
         gaps.append(
@@ -132,18 +143,8 @@ def _regions_meet(a: frozenset[str], b: frozenset[str]) -> bool:
 def missing_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
     """missing_diagnostic_report: a study ordered or cited whose report is not in the records."""
     reports = [d for d in docs if d.kind in ("imaging_report", "diagnostic_report")]
-    unanswered = [
-        c
-        for c in _candidates(docs, "study")
-        if not _before_injury(c.mention, referral)
-        # hospital records carry their own laboratory results
-        and not (
-            c.mention.subtype == "labs" and c.doc.kind in ("emergency_record", "discharge_summary")
-        )
-        and not all(_report_present(c.mention, status, c.doc, reports) for status in ACTIVE)
-    ]
     groups: list[tuple[str, frozenset[str], _Cited]] = []
-    for cited in _read(unanswered):
+    for cited in _read(_unanswered_studies(docs, referral)):
         m = cited.mention
         if m.status not in ACTIVE or (m.historical and m.status == "done" and m.date is None):
             continue
@@ -168,6 +169,21 @@ def missing_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
             )
         )
     return gaps
+
+
+def _unanswered_studies(docs: Sequence[Document], referral: Referral) -> list[_Cited]:
+    """Studies ordered or cited whose report may be missing, depending on how they are said."""
+    reports = [d for d in docs if d.kind in ("imaging_report", "diagnostic_report")]
+    return [
+        c
+        for c in _candidates(docs, "study")
+        if not _before_injury(c.mention, referral)
+        # hospital records carry their own laboratory results
+        and not (
+            c.mention.subtype == "labs" and c.doc.kind in ("emergency_record", "discharge_summary")
+        )
+        and not all(_report_present(c.mention, status, c.doc, reports) for status in ACTIVE)
+    ]
 
 
 def _report_present(m: Mention, status: str, doc: Document, reports: Sequence[Document]) -> bool:
@@ -198,26 +214,9 @@ def _report_present(m: Mention, status: str, doc: Document, reports: Sequence[Do
 
 def missing_operative_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
     """missing_operative_report: a surgery documented as done whose operative report is absent."""
-    operative = [d for d in docs if d.kind == "operative_report"]
-    claim_regions = frozenset(
-        region for part in referral.body_parts for region in _regions_of_phrase(part)
-    )
     seen: list[tuple[date | None, frozenset[str], str]] = []
     gaps = []
-    unanswered = [
-        c
-        for c in _candidates(docs, "surgery")
-        if c.doc.kind != "operative_report"
-        and not _before_injury(c.mention, referral)
-        # a surgery of another part of the body is not this claim's
-        and not (
-            claim_regions
-            and c.mention.body_parts
-            and not _regions_meet(c.mention.body_parts, claim_regions)
-        )
-        and not _operative_report_present(c.mention, operative)
-    ]
-    for cited in _read(unanswered):
+    for cited in _read(_unanswered_surgeries(docs, referral)):
         m = cited.mention
         if m.status != "done" or (m.date is None and m.historical):
             continue
@@ -235,6 +234,27 @@ def missing_operative_reports(docs: Sequence[Document], referral: Referral) -> l
             )
         )
     return gaps
+
+
+def _unanswered_surgeries(docs: Sequence[Document], referral: Referral) -> list[_Cited]:
+    """Surgeries mentioned whose operative report is absent, if they were done."""
+    operative = [d for d in docs if d.kind == "operative_report"]
+    claim_regions = frozenset(
+        region for part in referral.body_parts for region in _regions_of_phrase(part)
+    )
+    return [
+        c
+        for c in _candidates(docs, "surgery")
+        if c.doc.kind != "operative_report"
+        and not _before_injury(c.mention, referral)
+        # a surgery of another part of the body is not this claim's
+        and not (
+            claim_regions
+            and c.mention.body_parts
+            and not _regions_meet(c.mention.body_parts, claim_regions)
+        )
+        and not _operative_report_present(c.mention, operative)
+    ]
 
 
 def _regions_of_phrase(phrase: str) -> frozenset[str]:
@@ -260,16 +280,19 @@ def _operative_report_present(m: Mention, operative: Sequence[Document]) -> bool
 # --- consults --------------------------------------------------------------------------------
 
 
-def missing_consult_reports(docs: Sequence[Document]) -> list[Gap]:
-    """missing_consult_report: a referral to a specialist followed by no note of that specialty."""
-    gaps = []
-    seen: set[str] = set()
-    unanswered = [
+def _unanswered_referrals(docs: Sequence[Document]) -> list[_Cited]:
+    return [
         c
         for c in _candidates(docs, "referral")
         if c.mention.subtype and not _referral_answered(c.mention, c.doc, docs)
     ]
-    for cited in _read(unanswered):
+
+
+def missing_consult_reports(docs: Sequence[Document]) -> list[Gap]:
+    """missing_consult_report: a referral to a specialist followed by no note of that specialty."""
+    gaps = []
+    seen: set[str] = set()
+    for cited in _read(_unanswered_referrals(docs)):
         m = cited.mention
         # "Referral to neurosurgery." needs no verb: the referral is the order.
         if m.status in ("negated", "hypothetical"):

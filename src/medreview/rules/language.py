@@ -418,6 +418,11 @@ def specialties(text: str) -> frozenset[str]:
 
 def expand_regions(parts: Iterable[str]) -> frozenset[str]:
     """Regions with the broad ones ("upper extremity", "spine") opened into what they hold."""
+    return _expanded(parts if isinstance(parts, frozenset) else frozenset(parts))
+
+
+@lru_cache(maxsize=4096)
+def _expanded(parts: frozenset[str]) -> frozenset[str]:
     groups: dict[str, list[str]] = terms()["region_groups"]
     out: set[str] = set()
     for part in parts:
