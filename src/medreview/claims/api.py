@@ -107,5 +107,27 @@ def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
             {"name": f.name, "size": f.size, "sha256": f.sha256}
             for f in referral.record_files.all()
         ],
+        corrections=[
+            {
+                "target": c.target,
+                "key": c.key,
+                "field": c.field,
+                "value": c.value,
+                "machine_value": c.machine_value,
+                "reason": c.reason,
+                "by": c.made_by.email,
+                "at": c.made.isoformat(),
+            }
+            for c in referral.corrections.select_related("made_by")
+        ],
+        records_requests=[
+            {
+                "provider": q.provider,
+                "item": q.item,
+                "status": q.status,
+                "requested": q.requested.isoformat(),
+            }
+            for q in referral.records_requests.all()
+        ],
         processing_error=referral.processing_error or None,
     )

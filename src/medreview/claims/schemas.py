@@ -37,4 +37,6 @@ class ReferralDetail(Schema):
     triage: dict[str, Any] | None
     decision: dict[str, Any] | None
     records: list[dict[str, Any]]
+    corrections: list[dict[str, Any]]
+    records_requests: list[dict[str, Any]]
     processing_error: str | None

@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 from medreview.claims.actions import ActionError, Upload, do_create_referral
 from medreview.claims.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
 from medreview.claims.models import Referral
+from medreview.records.actions import KINDS_CORRECTABLE
+from medreview.records.corrections import corrected, document_name
+from medreview.records.models import RecordsRequest
 from medreview.triage.actions import do_decide_triage
 from medreview.triage.models import PATHS
 
@@ -94,13 +97,26 @@ def new_referral(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_page(request: HttpRequest, referral_id: object) -> HttpResponse:
-    return _case(request, _visible(request, referral_id))
+    return render_case(request, _visible(request, referral_id))
 
 
-def _case(
-    request: HttpRequest, referral: Referral, decision_error: str | None = None
+def render_case(
+    request: HttpRequest,
+    referral: Referral,
+    *,
+    error: str | None = None,
+    decision_error: str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    triage = referral.triage or {}
+    """The case page, with people's corrections applied over the engine's output."""
+    corrections = list(referral.corrections.select_related("made_by"))
+    triage = corrected(referral.triage, corrections) or {}
+    requests = list(referral.records_requests.all())
+    by_gap = {r.gap_key: r for r in requests}
+    for gap in triage.get("gaps", []):
+        gap["request"] = by_gap.get(gap["key"])
+    for doc in triage.get("documents", []):
+        doc["name"] = document_name(doc)
     return render(
         request,
         "claims/case.html",
@@ -112,8 +128,15 @@ def _case(
             "paths": [(p, PATH_LABELS[p]) for p in PATHS],
             "path_label": PATH_LABELS.get(triage.get("path", ""), ""),
             "decision_error": decision_error,
+            "posted_path": request.POST.get("path", "") if decision_error else "",
+            "posted_reason": request.POST.get("reason", "") if decision_error else "",
+            "error": error,
+            "kinds": KINDS_CORRECTABLE,
+            "requests": requests,
+            "request_statuses": RecordsRequest.STATUSES,
+            "corrections": corrections,
         },
-        status=422 if decision_error else 200,
+        status=422 if decision_error else status if error else 200,
     )
 
 
@@ -130,5 +153,5 @@ def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ActionError as exc:
-        return _case(request, referral, decision_error=str(exc))
+        return render_case(request, referral, decision_error=str(exc))
     return redirect("case", referral_id=referral.pk)

@@ -21,6 +21,7 @@ from medreview.casefolder import CaseFolderError, parse_referral
 from medreview.claims.models import Referral
 from medreview.config import rule_settings, workers
 from medreview.records import storage
+from medreview.records.models import Correction, RecordsRequest
 
 SYSTEM = "system"
 
@@ -110,3 +111,186 @@ def _scratch() -> Path:
     path = Path(settings.HOME) / "scratch"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+KINDS_CORRECTABLE = (
+    "progress_note", "consult_report", "imaging_report", "diagnostic_report",
+    "operative_report", "therapy_note", "fce_report", "emergency_record", "discharge_summary",
+    "ime_report", "peer_review_report", "billing", "other",
+)  # fmt: skip
+CORRECTORS = ("coordinator", "qa", "admin", "nurse_case_manager", "adjuster", "risk_manager")
+
+
+def do_correct_document(
+    referral: Referral,
+    *,
+    actor: Any,
+    document: str,
+    kind: str | None = None,
+    day: str | None = None,
+    reason: str,
+) -> list[Correction]:
+    """Correct a document's kind or date of service; the correction wins over the machine's."""
+    from datetime import date as date_type
+
+    from medreview.claims.actions import ActionError
+    from medreview.records.corrections import document_name
+
+    reason = reason.strip()
+    if actor.role not in CORRECTORS:
+        raise ActionError("your role cannot correct records", status=403)
+    if not reason:
+        raise ActionError("a correction needs a reason", field="reason")
+    if kind is not None and kind not in KINDS_CORRECTABLE:
+        raise ActionError(f"unknown document kind {kind!r}", field="kind")
+    if day:
+        try:
+            date_type.fromisoformat(day)
+        except ValueError:
+            raise ActionError(f"{day!r} is not a date (YYYY-MM-DD)", field="date") from None
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        docs = {document_name(d): d for d in (referral.triage or {}).get("documents", [])}
+        if document not in docs:
+            raise ActionError(f"no document {document!r} in this referral", field="document")
+        made = []
+        for field, value in (("kind", kind), ("date", day)):
+            if value is None or value == "":
+                continue
+            made.append(
+                Correction.objects.create(
+                    referral=referral,
+                    target=Correction.DOCUMENT,
+                    key=document,
+                    field=field,
+                    value=value,
+                    machine_value=str(docs[document].get(field) or ""),
+                    reason=reason,
+                    made_by=actor,
+                )
+            )
+        if not made:
+            raise ActionError("give a kind or a date to correct", field="kind")
+        record(
+            "document.corrected",
+            actor=actor,
+            referral=referral,
+            detail={
+                "document": document,
+                "changes": {c.field: {"from": c.machine_value, "to": c.value} for c in made},
+                "reason": reason,
+            },
+        )
+    return made
+
+
+def do_dismiss_gap(referral: Referral, *, actor: Any, gap: str, reason: str) -> Correction:
+    """Dismiss a documentation gap (a person's judgement that it is not one), with a reason."""
+    from medreview.claims.actions import ActionError
+    from medreview.records.corrections import gap_key
+
+    reason = reason.strip()
+    if actor.role not in CORRECTORS:
+        raise ActionError("your role cannot dismiss gaps", status=403)
+    if not reason:
+        raise ActionError("dismissing a gap needs a reason", field="reason")
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        gaps = {gap_key(g): g for g in (referral.triage or {}).get("gaps", [])}
+        if gap not in gaps:
+            raise ActionError("no such gap in this referral", field="gap")
+        made = Correction.objects.create(
+            referral=referral,
+            target=Correction.GAP,
+            key=gap,
+            field="dismissed",
+            value="yes",
+            reason=reason,
+            made_by=actor,
+        )
+        record(
+            "gap.dismissed",
+            actor=actor,
+            referral=referral,
+            detail={"gap": gaps[gap]["kind"], "source": gaps[gap].get("source"), "reason": reason},
+        )
+    return made
+
+
+REQUESTERS = ("coordinator", "admin")
+
+
+def do_request_records(referral: Referral, *, actor: Any, gap: str) -> tuple[RecordsRequest, bool]:
+    """Request from the provider the records a gap showed missing; a second request for the
+    same claim, provider and item returns the first (False: nothing new was requested)."""
+    from medreview.claims.actions import ActionError
+    from medreview.records.corrections import gap_key, gap_provider, missing_item
+
+    if actor.role not in REQUESTERS:
+        raise ActionError("records are requested by the review desk's coordinators", status=403)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        triage = referral.triage or {}
+        found = next((g for g in triage.get("gaps", []) if gap_key(g) == gap), None)
+        if found is None:
+            raise ActionError("no such gap in this referral", field="gap")
+        provider, item = gap_provider(triage, found), missing_item(found)
+        existing = RecordsRequest.objects.filter(
+            organisation=referral.organisation,
+            claim_number=referral.claim_number,
+            provider=provider,
+            item=item,
+        ).first()
+        if existing is not None:
+            return existing, False
+        made = RecordsRequest.objects.create(
+            organisation=referral.organisation,
+            claim_number=referral.claim_number,
+            referral=referral,
+            provider=provider,
+            item=item,
+            gap_key=gap,
+            requested_by=actor,
+        )
+        record(
+            "records.requested",
+            actor=actor,
+            referral=referral,
+            detail={"provider": provider, "item": item, "gap": found["kind"]},
+        )
+    return made, True
+
+
+def do_update_records_request(request: RecordsRequest, *, actor: Any, status: str) -> None:
+    from medreview.claims.actions import ActionError
+
+    if status not in dict(RecordsRequest.STATUSES):
+        raise ActionError(f"unknown status {status!r}", field="status")
+    with transaction.atomic():
+        request = RecordsRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status == status:
+            return
+        previous, request.status = request.status, status
+        request.save(update_fields=["status", "updated"])
+        record(
+            "records_request.updated",
+            actor=actor,
+            referral=request.referral,
+            detail={
+                "provider": request.provider,
+                "item": request.item,
+                "from": previous,
+                "to": status,
+            },
+        )
+
+
+def do_view_record(referral: Referral, *, actor: Any, file: str, page: int | None) -> None:
+    """Log that a person opened a record (patient data: every access is in the audit trail)."""
+    with transaction.atomic():
+        record(
+            "record.viewed",
+            actor=actor,
+            referral=referral,
+            detail={"file": file, "page": page} if page else {"file": file},
+        )

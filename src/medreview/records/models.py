@@ -24,3 +24,61 @@ class RecordFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Correction(models.Model):
+    """A person's correction of a machine judgement (DESIGN.md section 2, step 2): a
+    document's kind or date, or a gap dismissed. Kept whole, audited, and applied over the
+    engine's output wherever the referral is shown; the latest for a target and field wins."""
+
+    DOCUMENT = "document"
+    GAP = "gap"
+
+    referral = models.ForeignKey(
+        "claims.Referral", on_delete=models.PROTECT, related_name="corrections"
+    )
+    target = models.CharField(max_length=10, choices=[(DOCUMENT, "document"), (GAP, "gap")])
+    key = models.CharField(max_length=300)  # the document's name, or the gap's key
+    field = models.CharField(max_length=20)  # kind | date | dismissed
+    value = models.CharField(max_length=100, blank=True)
+    machine_value = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    made_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
+    made = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made", "id"]
+
+
+class RecordsRequest(models.Model):
+    """A request to a provider for records a gap showed missing: one per claim, provider and
+    missing item, never twice (DESIGN.md section 2, step 2)."""
+
+    REQUESTED = "requested"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+    STATUSES = [(REQUESTED, "Requested"), (RECEIVED, "Received"), (CANCELLED, "Cancelled")]
+
+    organisation = models.ForeignKey(
+        "claims.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    claim_number = models.CharField(max_length=64)
+    referral = models.ForeignKey(
+        "claims.Referral", on_delete=models.PROTECT, related_name="records_requests"
+    )
+    provider = models.CharField(max_length=200)
+    item = models.CharField(max_length=300)
+    gap_key = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=STATUSES, default=REQUESTED)
+    requested_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
+    requested = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["requested", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "claim_number", "provider", "item"],
+                name="records_request_once_per_item",
+            )
+        ]

@@ -5,4 +5,5 @@ from medreview.web.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("medreview.claims.urls")),
+    path("", include("medreview.records.urls")),
 ]

@@ -1,0 +1,203 @@
+"""Pages of a referral's records: a cited page (its image, or its text), the original file,
+and the corrections and records requests made from the case page. Each checks that the
+referral is within the user's reach (404 otherwise) and logs the access in the audit trail."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from medreview.claims.actions import ActionError
+from medreview.claims.models import Referral
+from medreview.records import storage
+from medreview.records.actions import (
+    do_correct_document,
+    do_dismiss_gap,
+    do_request_records,
+    do_update_records_request,
+    do_view_record,
+)
+from medreview.records.models import RecordFile, RecordsRequest
+
+RENDER_DPI = 110
+
+
+def _referral(request: HttpRequest, referral_id: object) -> Referral:
+    found = Referral.objects.visible_to(request.user).filter(pk=referral_id).first()
+    if found is None:
+        raise Http404("no such referral")
+    return found
+
+
+def _record_file(referral: Referral, name: str) -> RecordFile:
+    found = referral.record_files.filter(name=name.split("#", 1)[0]).first()
+    if found is None:
+        raise Http404("no such record")
+    return found
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        raise Http404("no such page") from None
+    if page < 1:
+        raise Http404("no such page")
+    return page
+
+
+@login_required
+def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
+    """A cited page: the page itself as an image for a PDF or a scan, else its text."""
+    referral = _referral(request, referral_id)
+    name = request.GET.get("file", "")
+    rf = _record_file(referral, name)
+    page = _page(request)
+    do_view_record(referral, actor=request.user, file=name, page=page)
+    is_image = Path(rf.name).suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+    text = None if is_image else _text_of(rf, name, page)
+    return render(
+        request,
+        "records/page.html",
+        {"r": referral, "file": name, "page": page, "is_image": is_image, "text": text, "rf": rf},
+    )
+
+
+@login_required
+def page_image(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    rf = _record_file(referral, request.GET.get("file", ""))
+    page = _page(request)
+    content = storage.load(rf.stored_as)
+    suffix = Path(rf.name).suffix.lower()
+    if suffix == ".pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(content)
+        try:
+            if page > len(pdf):
+                raise Http404("no such page")
+            image = pdf[page - 1].render(scale=RENDER_DPI / 72).to_pil()
+        finally:
+            pdf.close()
+    else:
+        from PIL import Image
+
+        if page != 1:
+            raise Http404("no such page")
+        image = Image.open(io.BytesIO(content))
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", optimize=True)
+    response = HttpResponse(out.getvalue(), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def download(request: HttpRequest, referral_id: object, file_id: int) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    rf = referral.record_files.filter(pk=file_id).first()
+    if rf is None:
+        raise Http404("no such record")
+    do_view_record(referral, actor=request.user, file=rf.name, page=None)
+    response = HttpResponse(storage.load(rf.stored_as), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{Path(rf.name).name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _text_of(rf: RecordFile, name: str, page: int) -> str:
+    from medreview.reader import read_file
+
+    with tempfile.TemporaryDirectory(prefix="view-") as folder:
+        path = Path(folder) / Path(rf.name).name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(storage.load(rf.stored_as))
+        read = read_file(path, rf.name, ocr=False)
+    for doc in read.documents:
+        if doc.name == name or "#" not in name:
+            for p in doc.pages:
+                if p.number == page:
+                    return p.text
+    return "(this page has no text to show)"
+
+
+def _back(referral: Referral, anchor: str) -> HttpResponse:
+    return redirect(f"/referrals/{referral.pk}/#{anchor}")
+
+
+def _failed(request: HttpRequest, referral: Referral, error: ActionError) -> HttpResponse:
+    from medreview.claims.views import render_case
+
+    return render_case(request, referral, error=str(error), status=error.status)
+
+
+@login_required
+@require_POST
+def correct_document(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    try:
+        do_correct_document(
+            referral,
+            actor=request.user,
+            document=request.POST.get("document", ""),
+            kind=request.POST.get("kind") or None,
+            day=request.POST.get("date") or None,
+            reason=request.POST.get("reason", ""),
+        )
+    except ActionError as exc:
+        return _failed(request, referral, exc)
+    return _back(referral, "documents")
+
+
+@login_required
+@require_POST
+def dismiss_gap(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    try:
+        do_dismiss_gap(
+            referral,
+            actor=request.user,
+            gap=request.POST.get("gap", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ActionError as exc:
+        return _failed(request, referral, exc)
+    return _back(referral, "gaps")
+
+
+@login_required
+@require_POST
+def request_records(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    try:
+        do_request_records(referral, actor=request.user, gap=request.POST.get("gap", ""))
+    except ActionError as exc:
+        return _failed(request, referral, exc)
+    return _back(referral, "gaps")
+
+
+@login_required
+@require_POST
+def update_request(request: HttpRequest, referral_id: object, request_id: int) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    found = RecordsRequest.objects.filter(pk=request_id, referral=referral).first()
+    if found is None:
+        raise Http404("no such records request")
+    if not request.user.is_review_staff:  # type: ignore[union-attr]
+        return _failed(
+            request, referral, ActionError("the review desk updates requests", status=403)
+        )
+    try:
+        do_update_records_request(found, actor=request.user, status=request.POST.get("status", ""))
+    except ActionError as exc:
+        return _failed(request, referral, exc)
+    return _back(referral, "requests")

@@ -1,0 +1,130 @@
+"""A person corrects a document's kind or date, or dismisses a gap, with a reason: the
+correction is kept beside the machine's value, audited, and shown in its place; records are
+requested from a gap once per claim, provider and item, never twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cases import REFERRAL
+from django.test import Client
+from web import run_worker, send
+
+from medreview.audit.models import AuditEvent
+from medreview.records.models import Correction, RecordsRequest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "correct horse battery"
+NOTE = (
+    "ORTHOPAEDIC PROGRESS NOTE\nDate of Service: 06/20/2026\nProvider: Maren Holt, MD\n"
+    "Right knee pain after a fall at work. MRI of the right knee on 06/01/2026 showed a "
+    "medial meniscus tear. Plan: physical therapy."
+)
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.post("/login/", {"username": user.email, "password": PASSWORD})
+    return client
+
+
+@pytest.fixture
+def triaged(people: Any) -> str:
+    rid = send(people.token(people.adjuster_a), files={"note.txt": NOTE.encode()}).json()["id"]
+    run_worker()
+    return str(rid)
+
+
+def _gap_key(client: Client, rid: str, kind: str = "missing_diagnostic_report") -> str:
+    page = client.get(f"/referrals/{rid}/").content.decode()
+    marker = f'name="gap" value="{kind}|'
+    start = page.index(marker) + len('name="gap" value="')
+    return page[start : page.index('"', start)].replace("&#x27;", "'").replace("&amp;", "&")
+
+
+def test_a_corrected_kind_and_date_win_and_the_machines_stay_beside_them(
+    people: Any, triaged: str
+) -> None:
+    client = signed_in(people.coordinator)
+    refused = client.post(
+        f"/referrals/{triaged}/documents/correct/",
+        {"document": "records/note.txt", "kind": "consult_report"},
+    )
+    assert refused.status_code == 422 and "needs a reason" in refused.content.decode()
+    assert Correction.objects.count() == 0
+
+    kept = client.post(
+        f"/referrals/{triaged}/documents/correct/",
+        {
+            "document": "records/note.txt",
+            "kind": "consult_report",
+            "date": "2026-06-21",
+            "reason": "Letterhead says consult",
+        },
+    )
+    assert kept.status_code == 302
+    page = client.get(f"/referrals/{triaged}/").content.decode()
+    documents = page[page.index('id="documents"') :]
+    assert "<td>consult_report<br>" in documents and "machine: 2026-06-20" in documents
+    assert "<td>2026-06-21<br>" in documents
+    correction = Correction.objects.get(field="kind")
+    assert correction.machine_value and correction.machine_value != "consult_report"
+    assert AuditEvent.objects.filter(referral_id=triaged, action="document.corrected").count() == 1
+
+
+def test_a_dismissed_gap_stays_listed_as_dismissed(people: Any, triaged: str) -> None:
+    client = signed_in(people.coordinator)
+    key = _gap_key(client, triaged)
+    assert (
+        client.post(f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": ""}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": "Report received by mail"}
+        ).status_code
+        == 302
+    )
+    page = client.get(f"/referrals/{triaged}/").content.decode()
+    assert "dismissed" in page and "Report received by mail" in page
+
+
+def test_records_are_requested_once_per_claim_provider_and_item(people: Any, triaged: str) -> None:
+    client = signed_in(people.coordinator)
+    key = _gap_key(client, triaged)
+    client.post(f"/referrals/{triaged}/gaps/request/", {"gap": key})
+    client.post(f"/referrals/{triaged}/gaps/request/", {"gap": key})
+    assert RecordsRequest.objects.count() == 1
+    # A second referral of the same claim does not request the same item again.
+    second = send(
+        people.token(people.adjuster_a), REFERRAL, files={"note.txt": NOTE.encode()}
+    ).json()["id"]
+    run_worker()
+    client.post(f"/referrals/{second}/gaps/request/", {"gap": _gap_key(client, second)})
+    assert RecordsRequest.objects.count() == 1
+    request = RecordsRequest.objects.get()
+    assert request.provider == "Maren Holt, MD" and "MRI" in request.item
+    client.post(f"/referrals/{triaged}/requests/{request.pk}/", {"status": "received"})
+    request.refresh_from_db()
+    assert request.status == "received"
+
+
+def test_a_client_cannot_request_records_and_another_client_cannot_correct(
+    people: Any, triaged: str
+) -> None:
+    key = _gap_key(signed_in(people.coordinator), triaged)
+    denied = signed_in(people.adjuster_a).post(f"/referrals/{triaged}/gaps/request/", {"gap": key})
+    assert denied.status_code == 403 and RecordsRequest.objects.count() == 0
+    other = signed_in(people.adjuster_b)
+    events = AuditEvent.objects.count()
+    for url, body in (
+        (
+            f"/referrals/{triaged}/documents/correct/",
+            {"document": "records/note.txt", "kind": "other", "reason": "x"},
+        ),
+        (f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": "x"}),
+        (f"/referrals/{triaged}/gaps/request/", {"gap": key}),
+    ):
+        assert other.post(url, body).status_code == 404
+    assert Correction.objects.count() == 0 and AuditEvent.objects.count() == events

@@ -1,0 +1,102 @@
+"""In Debian's Chromium, driven by Playwright: a nurse signs in, sends a referral with its
+records through the form, watches the triage appear, overrides it with a reason; another
+client's adjuster cannot open that case."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web import run_worker
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
+]
+PASSWORD = "correct horse battery"
+NOTE = (
+    "ORTHOPAEDIC PROGRESS NOTE\nDate of Service: 06/20/2026\nProvider: Maren Holt, MD\n"
+    "Right knee pain after a fall at work. Assessment: right knee sprain.\n"
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API runs an event loop in this thread; the test's own
+    # database calls (the background worker) are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def sign_in(browser: Any, base: str, email: str) -> Any:
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_a_nurse_sends_a_referral_and_overrides_its_triage(
+    browser: Any, live_server: Any, people: Any, tmp_path: Path
+) -> None:
+    base = live_server.url
+    note = tmp_path / "ortho_note.txt"
+    note.write_text(NOTE)
+    page = sign_in(browser, base, people.adjuster_a.email)
+    page.get_by_role("link", name="New referral").click()
+    page.get_by_label("Claim number").fill("CA-WC-26-7788")
+    page.get_by_label("Jurisdiction (state)").fill("CA")
+    page.get_by_label("Claimant's name").fill("Rosa Vidal")
+    page.get_by_label("Question 1: type").select_option("medical_necessity")
+    page.get_by_label("Question 1", exact=True).fill("Is more physical therapy necessary?")
+    page.get_by_label("Medical records").set_input_files(str(note))
+    page.get_by_role("button", name="Send referral").click()
+    page.wait_for_url(re.compile(r".*/referrals/[0-9a-f-]{36}/$"))
+    assert "being read" in page.content()
+    case_url = page.url
+
+    run_worker()  # what the background worker of `medreview serve` does
+    page.get_by_text("Recommended:").wait_for(timeout=15_000)  # the page refreshes itself
+    assert "records/ortho_note.txt" in page.content()
+
+    page.get_by_label("Or override to").select_option("ime_first")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Override").click()
+    assert "needs a reason" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Or override to").input_value() == "ime_first"  # kept
+    page.get_by_label("Reason (required for an override)").fill("Surgeon asks for an exam")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Override").click()
+    assert "overridden to ime_first" in page.locator("#triage").inner_text()
+
+    other = sign_in(browser, base, people.adjuster_b.email)
+    answer = other.goto(case_url)
+    assert answer is not None and answer.status == 404
+    assert "CA-WC-26-7788" not in other.content()
