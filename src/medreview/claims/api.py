@@ -8,6 +8,7 @@ import uuid
 
 from django.http import Http404, HttpRequest
 from ninja import Form, Router
+from ninja.responses import Status
 
 from medreview.claims.actions import ActionError, Upload, do_create_referral
 from medreview.claims.models import Referral
@@ -32,7 +33,7 @@ def visible_referral(request: HttpRequest, referral_id: str) -> Referral:
 def create_referral(
     request: HttpRequest,
     referral: Form[str],
-) -> tuple[int, Created]:
+) -> Status[Created]:
     # The files are read from the request itself: any number, under the field `records`.
     user = request.user
     uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
@@ -44,7 +45,7 @@ def create_referral(
         referral_text=referral,
         uploads=uploads,
     )
-    return 201, Created(id=str(made.pk), status=made.status)
+    return Status(201, Created(id=str(made.pk), status=made.status))
 
 
 @router.get("", response=ReferralList, summary="The caller's referrals")
