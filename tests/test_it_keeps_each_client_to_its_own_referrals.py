@@ -63,3 +63,12 @@ def test_a_revoked_token_opens_nothing(people: Any, referral_of_a: str) -> None:
     do_revoke_token(ApiToken.objects.order_by("-created").first(), actor="test")
     assert api(token).get(f"/api/v1/referrals/{referral_of_a}").status_code == 401
     assert not ApiToken.objects.filter(digest__contains=token).exists()  # only its digest is kept
+
+
+def test_the_listing_keeps_its_query_count(people: Any, django_assert_max_num_queries: Any) -> None:
+    token = people.token(people.adjuster_a)
+    for _ in range(6):
+        assert send(token).status_code == 201
+    with django_assert_max_num_queries(4):
+        listing = api(token).get("/api/v1/referrals").json()
+    assert listing["count"] == 6

@@ -125,3 +125,16 @@ def test_the_work_queue_marks_late_referrals_and_keeps_its_query_count(
     with django_assert_max_num_queries(6):
         page = client.get("/").content.decode()
     assert page.count("· late") == 5
+
+
+def test_the_review_desk_cannot_send_referrals_and_nothing_is_kept(people: Any) -> None:
+    client = signed_in(people.coordinator)
+    assert client.get("/referrals/new/").status_code == 403
+    assert client.post("/referrals/new/", {"claim_number": "X-1"}).status_code == 403
+    assert Referral.objects.count() == 0
+
+
+def test_the_question_builder_explains_every_question_type(people: Any) -> None:
+    page = signed_in(people.adjuster_a).get("/referrals/new/").content.decode()
+    for kind in ("causation", "mmi", "impairment_rating", "billing_alignment", "range_of_motion"):
+        assert f'"{kind}": "' in page  # its explanation, shown beside the choice

@@ -134,7 +134,7 @@ class ReferralForm(forms.Form):
                 if d.get(f"provider_{n}_npi"):
                     provider["npi"] = d[f"provider_{n}_npi"]
                 providers.append(provider)
-        questions = []
+        questions: list[dict[str, str]] = []
         for n in range(1, QUESTION_SLOTS + 1):
             if d.get(f"question_{n}_type"):
                 questions.append(

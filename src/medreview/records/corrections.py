@@ -48,16 +48,16 @@ def corrected(
     for doc in out.get("documents", []):
         name = document_name(doc)
         for field in ("kind", "date"):
-            c = latest.get((Correction.DOCUMENT, name, field))
-            if c is not None:
+            fix = latest.get((Correction.DOCUMENT, name, field))
+            if fix is not None:
                 doc.setdefault("machine", {})[field] = doc.get(field)
-                doc[field] = c.value or None
-                doc.setdefault("corrected_by", []).append(c.made_by.email)
+                doc[field] = fix.value or None
+                doc.setdefault("corrected_by", []).append(fix.made_by.email)
     for gap in out.get("gaps", []):
-        c = latest.get((Correction.GAP, gap_key(gap), "dismissed"))
+        dismissal = latest.get((Correction.GAP, gap_key(gap), "dismissed"))
         gap["key"] = gap_key(gap)
-        if c is not None and c.value == "yes":
-            gap["dismissed"] = {"by": c.made_by.email, "reason": c.reason}
+        if dismissal is not None and dismissal.value == "yes":
+            gap["dismissed"] = {"by": dismissal.made_by.email, "reason": dismissal.reason}
     return out
 
 
