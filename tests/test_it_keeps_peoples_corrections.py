@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cases import REFERRAL
 from django.test import Client
-from web import run_worker, send
+from web import api, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.records.models import Correction, RecordsRequest
@@ -73,21 +73,39 @@ def test_a_corrected_kind_and_date_win_and_the_machines_stay_beside_them(
     assert AuditEvent.objects.filter(referral_id=triaged, action="document.corrected").count() == 1
 
 
-def test_a_dismissed_gap_stays_listed_as_dismissed(people: Any, triaged: str) -> None:
+def test_a_dismissed_gap_is_listed_apart_and_the_triage_runs_again_without_it(
+    people: Any, triaged: str
+) -> None:
     client = signed_in(people.coordinator)
     key = _gap_key(client, triaged)
-    assert (
-        client.post(f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": ""}).status_code
-        == 422
+    refused = client.post(f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": ""})
+    assert refused.status_code == 422 and Correction.objects.count() == 0
+    kept = client.post(
+        f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": "Report received by mail"}
     )
-    assert (
-        client.post(
-            f"/referrals/{triaged}/gaps/dismiss/", {"gap": key, "reason": "Report received by mail"}
-        ).status_code
-        == 302
-    )
+    assert kept.status_code == 302
     page = client.get(f"/referrals/{triaged}/").content.decode()
-    assert "dismissed" in page and "Report received by mail" in page
+    assert "Dismissed</h3>" in page and "Report received by mail" in page
+
+    run_worker()  # the triage runs again with the correction in force
+    detail = api(people.token(people.adjuster_a)).get(f"/api/v1/referrals/{triaged}").json()
+    assert not [g for g in detail["triage"]["gaps"] if g["kind"] == "missing_diagnostic_report"]
+    assert AuditEvent.objects.filter(referral_id=triaged, action="referral.retriaged").count() == 1
+    run_worker()  # nothing queued: nothing changes
+    assert AuditEvent.objects.filter(referral_id=triaged, action="referral.retriaged").count() == 1
+
+
+def test_a_corrected_kind_is_what_the_engine_uses_next_time(people: Any, triaged: str) -> None:
+    client = signed_in(people.coordinator)
+    client.post(
+        f"/referrals/{triaged}/documents/correct/",
+        {"document": "records/note.txt", "kind": "progress_note", "reason": "Orthopaedic visit"},
+    )
+    run_worker()
+    detail = api(people.token(people.adjuster_a)).get(f"/api/v1/referrals/{triaged}").json()
+    assert detail["triage"]["documents"][0]["kind"] == "progress_note"
+    assert detail["corrections"][0]["field"] == "kind"
+    assert not [g for g in detail["triage"]["gaps"] if g["kind"] == "no_treating_evaluation"]
 
 
 def test_records_are_requested_once_per_claim_provider_and_item(people: Any, triaged: str) -> None:

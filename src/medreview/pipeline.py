@@ -25,7 +25,7 @@ from medreview.rules.billing import count_service_lines, read_bill_lines
 from medreview.rules.calendars import holidays_for
 from medreview.rules.classify import classify_kind, extract_provider, single_date
 from medreview.rules.dates import filename_date, service_date
-from medreview.rules.model import Document, Gap, Referral, Settings, Triage
+from medreview.rules.model import Corrections, Document, Gap, Referral, Settings, Triage
 from medreview.rules.text import header_zone, unflatten
 from medreview.rules.triage import triage
 from medreview.workers import (
@@ -75,8 +75,11 @@ def analyse(
     settings: Settings,
     ocr: bool = True,
     workers: int = 1,
+    corrections: Corrections | None = None,
 ) -> CaseResult:
-    """The whole triage of a case; with `workers` > 1, large files use that many processes."""
+    """The whole triage of a case; with `workers` > 1, large files use that many processes.
+    People's `corrections` (kinds, dates, dismissed gaps) win over the engine's judgements."""
+    corrections = corrections or Corrections()
     files = list(files)
     known = tuple(p.name for p in referral.providers)
     counts = _pdf_pages(files) if workers > 1 else {}
@@ -93,20 +96,37 @@ def analyse(
             built, facts = read_and_build(
                 executor, files, work, reader, ocr=ocr, page_counts=counts
             )
-        documents = fold_duplicates(built)
+        documents = fold_duplicates(_corrected(built, corrections))
         # The gap audit and the triage read what they need with ConText, on the workers if any.
         with (
             language.reading_elsewhere(functools.partial(read_sentences, executor))
             if executor is not None
             else contextlib.nullcontext()
         ):
-            found = gaps.audit(documents, facts, referral, settings)
+            found = tuple(
+                g
+                for g in gaps.audit(documents, facts, referral, settings)
+                if g.key not in corrections.dismissed_gaps
+            )
             due = referral.due or referral.received
             holidays = holidays_for(referral.jurisdiction, referral.received.year, due.year)
             decision = triage(referral, documents, found, holidays, settings)
     return CaseResult(
         referral, documents, tuple(facts), found, decision, chronology.build(documents, facts)
     )
+
+
+def _corrected(documents: Sequence[Document], corrections: Corrections) -> Sequence[Document]:
+    if not corrections.kinds and not corrections.dates:
+        return documents
+    out = []
+    for d in documents:
+        if d.name in corrections.kinds:
+            d = replace(d, kind=corrections.kinds[d.name])
+        if d.name in corrections.dates:
+            d = replace(d, date=corrections.dates[d.name])
+        out.append(d)
+    return out
 
 
 def _pdf_pages(files: Sequence[tuple[Path, str]]) -> dict[Path, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from medreview.casefolder import CaseFolderError, parse_referral
 from medreview.claims.models import Referral
 from medreview.config import rule_settings, workers
 from medreview.records import storage
+from medreview.records.corrections import as_rules
 from medreview.records.models import Correction, RecordsRequest
 
 SYSTEM = "system"
@@ -100,11 +102,48 @@ def _triage(referral: Referral) -> dict[str, Any]:
                 f.write(storage.load(rf.stored_as))
             files.append((path, rf.name))
         result = analyse(
-            parsed, files, settings=rule_settings(os.environ), workers=workers(os.environ)
+            parsed,
+            files,
+            settings=rule_settings(os.environ),
+            workers=workers(os.environ),
+            corrections=as_rules(list(referral.corrections.all())),
         )
         return to_json(result)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def do_retriage(referral_id: str) -> Referral | None:
+    """Read a triaged referral's records again with people's corrections in force; the new
+    triage is stored (and audited) only if it differs. Safe to run twice."""
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None or referral.triage is None:
+        return referral  # not read yet: the reading will apply the corrections
+    triage = _triage(referral)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral_id)
+        if referral.triage is None or referral.triage == triage:
+            return referral
+        before = referral.triage.get("path")
+        referral.triage = triage
+        referral.save(update_fields=["triage", "updated"])
+        record(
+            "referral.retriaged",
+            actor=SYSTEM,
+            referral=referral,
+            detail={
+                "path": {"from": before, "to": triage["path"]},
+                "gaps": len(triage["gaps"]),
+                "corrections": referral.corrections.count(),
+            },
+        )
+    return referral
+
+
+def _enqueue_retriage(referral_id: str) -> None:
+    from medreview.records.tasks import retriage
+
+    retriage.enqueue(referral_id)
 
 
 def _scratch() -> Path:
@@ -171,6 +210,7 @@ def do_correct_document(
             )
         if not made:
             raise ActionError("give a kind or a date to correct", field="kind")
+        transaction.on_commit(partial(_enqueue_retriage, str(referral.pk)))
         record(
             "document.corrected",
             actor=actor,
@@ -205,9 +245,11 @@ def do_dismiss_gap(referral: Referral, *, actor: Any, gap: str, reason: str) -> 
             key=gap,
             field="dismissed",
             value="yes",
+            detail=str(gaps[gap].get("detail", "")),
             reason=reason,
             made_by=actor,
         )
+        transaction.on_commit(partial(_enqueue_retriage, str(referral.pk)))
         record(
             "gap.dismissed",
             actor=actor,

@@ -4,17 +4,19 @@ show. Machine values are kept beside the corrected ones, so nothing is lost."""
 from __future__ import annotations
 
 import copy
-import hashlib
 from typing import Any
 
 from medreview.records.models import Correction
+from medreview.rules.model import Corrections
+from medreview.rules.model import gap_key as rules_gap_key
 
 
 def gap_key(gap: dict[str, Any]) -> str:
     """A gap's stable name: its kind, its source, and a digest of what it says."""
     source = gap.get("source") or {}
-    digest = hashlib.sha256(str(gap.get("detail", "")).encode()).hexdigest()[:12]
-    return f"{gap['kind']}|{source.get('file', '')}|{source.get('page', '')}|{digest}"
+    return rules_gap_key(
+        gap["kind"], source.get("file"), source.get("page"), str(gap.get("detail", ""))
+    )
 
 
 def missing_item(gap: dict[str, Any]) -> str:
@@ -34,30 +36,65 @@ def gap_provider(triage: dict[str, Any], gap: dict[str, Any]) -> str:
     return "unknown provider"
 
 
+def latest(corrections: list[Correction]) -> dict[tuple[str, str, str], Correction]:
+    """The correction in force for each target and field: the latest made."""
+    found: dict[tuple[str, str, str], Correction] = {}
+    for c in corrections:
+        found[(c.target, c.key, c.field)] = c
+    return found
+
+
+def as_rules(corrections: list[Correction]) -> Corrections:
+    """The corrections in force, as the records engine takes them."""
+    from datetime import date
+
+    kinds: dict[str, str] = {}
+    dates: dict[str, date | None] = {}
+    dismissed: set[str] = set()
+    for (target, key, field), c in latest(corrections).items():
+        if target == Correction.DOCUMENT and field == "kind" and c.value:
+            kinds[key] = c.value
+        elif target == Correction.DOCUMENT and field == "date":
+            dates[key] = date.fromisoformat(c.value) if c.value else None
+        elif target == Correction.GAP and field == "dismissed" and c.value == "yes":
+            dismissed.add(key)
+    return Corrections(kinds=kinds, dates=dates, dismissed_gaps=frozenset(dismissed))
+
+
 def corrected(
     triage: dict[str, Any] | None, corrections: list[Correction]
 ) -> dict[str, Any] | None:
-    """The triage with every correction applied (the latest per target and field winning);
-    each corrected document or gap says what the machine had and who changed it."""
+    """The triage as people corrected it: corrected values in place (the engine applies them
+    when it reads the records again; until then, here), each with the machine's value beside
+    it, and the dismissed gaps apart."""
     if triage is None:
         return None
     out = copy.deepcopy(triage)
-    latest: dict[tuple[str, str, str], Correction] = {}
-    for c in corrections:
-        latest[(c.target, c.key, c.field)] = c
+    in_force = latest(corrections)
     for doc in out.get("documents", []):
         name = document_name(doc)
         for field in ("kind", "date"):
-            fix = latest.get((Correction.DOCUMENT, name, field))
+            fix = in_force.get((Correction.DOCUMENT, name, field))
             if fix is not None:
-                doc.setdefault("machine", {})[field] = doc.get(field)
+                doc.setdefault("machine", {})[field] = fix.machine_value or None
                 doc[field] = fix.value or None
                 doc.setdefault("corrected_by", []).append(fix.made_by.email)
+    kept = []
     for gap in out.get("gaps", []):
-        dismissal = latest.get((Correction.GAP, gap_key(gap), "dismissed"))
         gap["key"] = gap_key(gap)
-        if dismissal is not None and dismissal.value == "yes":
-            gap["dismissed"] = {"by": dismissal.made_by.email, "reason": dismissal.reason}
+        if (Correction.GAP, gap["key"], "dismissed") not in in_force:
+            kept.append(gap)
+    out["gaps"] = kept
+    out["dismissed_gaps"] = [
+        {
+            "kind": c.key.split("|", 1)[0],
+            "detail": c.detail,
+            "by": c.made_by.email,
+            "reason": c.reason,
+        }
+        for (target, _, field), c in in_force.items()
+        if target == Correction.GAP and field == "dismissed" and c.value == "yes"
+    ]
     return out
 
 

@@ -42,6 +42,7 @@ class Correction(models.Model):
     field = models.CharField(max_length=20)  # kind | date | dismissed
     value = models.CharField(max_length=100, blank=True)
     machine_value = models.CharField(max_length=100, blank=True)
+    detail = models.TextField(blank=True)  # what the corrected gap said
     reason = models.TextField()
     made_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
     made = models.DateTimeField(auto_now_add=True)

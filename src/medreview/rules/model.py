@@ -6,6 +6,8 @@ application from its database) and handed to the rule functions.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -124,6 +126,30 @@ class Gap:
     detail: str
     file: str | None
     page: int | None
+
+    @property
+    def key(self) -> str:
+        """A stable name for the gap: its kind, its source, and a digest of what it says."""
+        return gap_key(self.kind, self.file, self.page, self.detail)
+
+
+def gap_key(kind: str, file: str | None, page: int | None, detail: str) -> str:
+    """A gap's stable name, the same from the dataclass and from its JSON (where a gap with a
+    file cites page 1 when no page is known)."""
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:12]
+    cited = (page or 1) if file else ""
+    return f"{kind}|{file or ''}|{cited}|{digest}"
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """People's corrections of the engine's judgements (DESIGN.md section 2, step 2), which
+    win over its own: a document's kind or date of service (by document name), and gaps
+    dismissed (by `Gap.key`)."""
+
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    dates: Mapping[str, date | None] = field(default_factory=dict)
+    dismissed_gaps: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,11 @@ def _action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     parts = []
     for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        where = ".".join(
+            str(p)
+            for p in error.get("loc", ())
+            if p not in ("body", "payload", "form", "query", "path")
+        )
         parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", ""))
     return _detail(request, "; ".join(parts) or "invalid request", 422)
 
