@@ -48,7 +48,7 @@ def test_two_workers_triage_each_referral_exactly_once(tmp_path: Path) -> None:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     try:

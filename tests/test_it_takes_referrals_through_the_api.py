@@ -111,3 +111,18 @@ def test_bad_ids_and_missing_tokens_get_a_clean_answer(people: Any) -> None:
     assert api("mr_wrong").get("/api/v1/referrals").status_code == 401
     assert api(token).get("/api/v1/referrals?page=0").status_code == 422
     assert api(token).get("/api/v1/openapi.json").status_code == 200
+
+
+def test_every_wrong_field_of_a_referral_is_named(people: Any) -> None:
+    bad = {
+        **REFERRAL,
+        "claim": {**REFERRAL["claim"], "line_of_business": "pets"},
+        "questions": [{"id": "q1", "type": "astrology", "text": "?"}],
+        "due": "soon",
+    }
+    answer = api(people.token(people.adjuster_a)).post(
+        "/api/v1/referrals", {"referral": json.dumps(bad)}
+    )
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert "line_of_business" in detail and "astrology" in detail and "due" in detail

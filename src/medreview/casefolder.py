@@ -24,7 +24,12 @@ from medreview.rules.model import BillLine, Provider, Question, Referral
 
 
 class CaseFolderError(ValueError):
-    """A case folder that cannot be triaged; the message is one line for the user."""
+    """A case folder that cannot be triaged; the message is one line for the user, and
+    `problems` every field found wrong (for a form or an API, which answer them all)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message.split(": ", 1)[-1]]
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +74,7 @@ def parse_referral(text: str, *, today: date, source: str = "referral.json") -> 
         key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
     )
     if errors:
-        raise CaseFolderError(f"{source}: {describe(errors[0])}")
+        raise CaseFolderError(f"{source}: {describe(errors[0])}", [describe(e) for e in errors])
     return _build(data, today=today, source=source)
 
 

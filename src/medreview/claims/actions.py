@@ -157,7 +157,8 @@ def do_create_referral(
     try:
         parsed = parse_referral(referral_text, today=today, source="referral")
     except CaseFolderError as exc:
-        raise ActionError(str(exc), field="referral") from None
+        problems = exc.problems[:10]
+        raise ActionError("referral: " + "; ".join(problems), field="referral") from None
     payload = json.loads(referral_text)
     if len(uploads) > MAX_FILES:
         raise ActionError(f"at most {MAX_FILES} record files per referral", field="records")
