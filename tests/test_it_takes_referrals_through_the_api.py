@@ -87,7 +87,8 @@ def test_a_worker_killed_mid_file_loses_nothing(people: Any) -> None:
     DBTaskResult.objects.update(status="RUNNING")
     Referral.objects.update(status=Referral.PROCESSING)
 
-    assert requeue_unfinished() == 1  # what a restarted worker does first
+    assert requeue_unfinished(reclaim_running=False) == 0  # perhaps another worker's
+    assert requeue_unfinished(reclaim_running=True) == 1  # what `serve` does first
     run_worker()
 
     assert api(token).get(f"/api/v1/referrals/{made['id']}").json()["status"] == "triaged"

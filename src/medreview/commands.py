@@ -13,7 +13,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.command == "worker":
         runtime.setup()
-        runtime.requeue_unfinished()
+        runtime.requeue_unfinished(reclaim_running=False)
         runtime.run_worker()
         return 0
     if args.command == "serve":

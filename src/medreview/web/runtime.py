@@ -26,16 +26,21 @@ def setup(*, migrate: bool = True) -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
-def requeue_unfinished() -> int:
+def requeue_unfinished(*, reclaim_running: bool) -> int:
     """Queue again the reading of every referral not yet triaged whose task is not waiting
-    in the queue: a worker killed mid-file loses nothing."""
+    in the queue: a worker killed mid-file loses nothing.
+
+    `reclaim_running`: tasks marked running belong to no live worker, which is so when
+    `medreview serve` starts (its workers are its own children, all stopped). A worker
+    started alone beside others leaves running tasks to them."""
     from django_tasks_db.models import DBTaskResult
 
     from medreview.claims.models import Referral
     from medreview.records.tasks import read_records
 
+    live = ["READY"] if reclaim_running else ["READY", "RUNNING"]
     waiting = set()
-    for result in DBTaskResult.objects.filter(status="READY"):
+    for result in DBTaskResult.objects.filter(status__in=live):
         args = (result.args_kwargs or {}).get("args") or []
         if args:
             waiting.add(str(args[0]))
@@ -59,7 +64,7 @@ def run_worker() -> None:
 
 def serve(port: int, *, host: str = "0.0.0.0", workers: int = 1) -> int:
     setup()
-    requeue_unfinished()
+    requeue_unfinished(reclaim_running=True)
     from waitress import create_server
 
     from medreview.web.wsgi import application
