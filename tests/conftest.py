@@ -15,6 +15,9 @@ import pytest
 # gets its own, before Django reads its settings.
 os.environ["MEDREVIEW_HOME"] = tempfile.mkdtemp(prefix="medreview-test-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "medreview.web.settings"
+# The browser test's server answers each request in a new thread: connections kept open
+# between requests would outlive their threads.
+os.environ["MEDREVIEW_DB_CONN_MAX_AGE"] = "0"
 django.setup()
 
 # The shared data folder lives beside the project (../shared), not inside it.

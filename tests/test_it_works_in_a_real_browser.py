@@ -64,8 +64,9 @@ def sign_in(browser: Any, base: str, email: str) -> Any:
 
 
 def test_a_nurse_sends_a_referral_and_overrides_its_triage(
-    browser: Any, live_server: Any, people: Any, tmp_path: Path
+    live_server: Any, browser: Any, people: Any, tmp_path: Path
 ) -> None:
+    # live_server first: the browser is closed before the server stops.
     base = live_server.url
     note = tmp_path / "ortho_note.txt"
     note.write_text(NOTE)

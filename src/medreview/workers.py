@@ -15,6 +15,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -63,6 +64,7 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
     if _pool is not None and _pool[:2] == (os.getpid(), workers):
         return _pool[2]
     shutdown()
+    _close_database_connections()
     # Once, here: the forked workers inherit the patterns compiled and ConText loaded.
     compile_patterns()
     language.warm_up()
@@ -74,6 +76,17 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
     )
     _pool = (os.getpid(), workers, executor)
     return executor
+
+
+def _close_database_connections() -> None:
+    """The workers live on and must not hold this process's database connections (the web
+    application's): those not inside a transaction are closed, and reopened when next used."""
+    db = sys.modules.get("django.db")
+    if db is None:
+        return  # not running inside the web application
+    for connection in db.connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def shutdown() -> None:

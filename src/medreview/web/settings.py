@@ -48,6 +48,15 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
 
 
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name}={raw!r} is not a whole number of seconds")
+    return int(raw)
+
+
 HOME = _home()
 BASE_DIR = Path(__file__).resolve().parent.parent
 DOCUMENTS_DIR = HOME / "documents"
@@ -124,7 +133,9 @@ def _database() -> dict[str, Any]:
             },
         }
     try:
-        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        config = dict(
+            dj_database_url.parse(url, conn_max_age=_int("MEDREVIEW_DB_CONN_MAX_AGE", 60))
+        )
     except ValueError as exc:
         raise ConfigError(f"DATABASE_URL is not a database address: {exc}") from exc
     if config.get("ENGINE") not in (
