@@ -45,6 +45,9 @@ class PageFacts:
     title: str | None
     day: date | None
     author: str | None
+    # A page without a title is dated only if its date is needed (it opens a document, or
+    # the document has no date yet): most are not, and dating costs.
+    dated: bool = True
 
 
 EDGE_CHARS = 600  # enough for the edge lines of a page of ordinary lines
@@ -90,9 +93,16 @@ def page_facts(page: Page) -> PageFacts:
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
         title=kind if score >= TITLE_SCORE else None,
-        day=service_date(head),
+        day=service_date(head) if kind else None,
         author=extract_provider(head) if kind else None,
+        dated=bool(kind),
     )
+
+
+def _dated(page: Page, fact: PageFacts) -> PageFacts:
+    if fact.dated:
+        return fact
+    return replace(fact, day=service_date(page.text[:HEAD_CHARS]), dated=True)
 
 
 def split_packet(
@@ -153,14 +163,16 @@ class PacketSplitter:
     def _step(self, page: Page, here: PageFacts) -> list[SourceDocument]:
         out: list[SourceDocument] = []
         if self._prev is None:
-            self._current = here
+            self._current = _dated(page, here)
         elif _starts_document(self._prev, here, self._current or here):
             out.append(self._part(self._pages))
             self._split = True
             self._pages = []
-            self._current = here
+            self._current = _dated(page, here)
         else:
             current = self._current or here
+            if current.day is None:
+                here = _dated(page, here)
             self._current = PageFacts(
                 current.mark,
                 here.continued,

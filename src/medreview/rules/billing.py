@@ -26,7 +26,9 @@ _SERVICE_LINE = re.compile(
     rf"[^\n]{{0,24}}?(?<![\d.$])\b(?P<code>{CODE})\b(?![.\d])(?P<rest>[^\n]*)",
     re.IGNORECASE,
 )
-_AMOUNT = re.compile(r"\$?\b\d{1,6}\.\d\d\b")
+_AMOUNT = re.compile(
+    r"(?=[$\d])\$?\b\d{1,6}\.\d\d\b"
+)  # the lookahead: tried only at a "$" or a digit
 _PROVIDER_IN_LINE = re.compile(
     r"\b(?P<name>[A-Z][a-z][A-Za-z'-]*(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z][A-Za-z'-]*){1,2},\s*"
     r"(?:MD|DO|DPM|DC|PA-C|NP|PT|DPT|OTR/L|OTR|PTA|COTA|CHT|ATC)\b(?:,\s*(?:CHT|DPT|PT|OTR/L|ATC))*)"
