@@ -119,6 +119,7 @@ def test_records_are_requested_once_per_claim_provider_and_item(people: Any, tri
         people.token(people.adjuster_a), REFERRAL, files={"note.txt": NOTE.encode()}
     ).json()["id"]
     run_worker()
+    assert "Requested from Maren Holt, MD" in client.get(f"/referrals/{second}/").content.decode()
     client.post(f"/referrals/{second}/gaps/request/", {"gap": _gap_key(client, second)})
     assert RecordsRequest.objects.count() == 1
     request = RecordsRequest.objects.get()

@@ -15,7 +15,7 @@ from medreview.claims.actions import ActionError, Upload, do_create_referral
 from medreview.claims.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
 from medreview.claims.models import Referral
 from medreview.records.actions import KINDS_CORRECTABLE
-from medreview.records.corrections import corrected, document_name
+from medreview.records.corrections import corrected, document_name, gap_provider, missing_item
 from medreview.records.models import RecordsRequest
 from medreview.triage.actions import do_decide_triage
 from medreview.triage.models import PATHS
@@ -46,7 +46,8 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     for r in rows.order_by("due", "-created")[:200]:
         late = r.due is not None and r.due < today and r.status != Referral.CLOSED
         soon = not late and r.due is not None and r.due <= today + timedelta(days=2)
-        items.append({"r": r, "late": late, "soon": soon, "path": (r.triage or {}).get("path")})
+        path = str((r.triage or {}).get("path") or "")
+        items.append({"r": r, "late": late, "soon": soon, "path": PATH_LABELS.get(path, path)})
     return render(
         request,
         "claims/work_queue.html",
@@ -111,12 +112,21 @@ def render_case(
     """The case page, with people's corrections applied over the engine's output."""
     corrections = list(referral.corrections.select_related("made_by"))
     triage = corrected(referral.triage, corrections) or {}
-    requests = list(referral.records_requests.all())
-    by_gap = {r.gap_key: r for r in requests}
+    # Records are requested once per claim: a request made from another referral of the
+    # same claim answers this one's gap too.
+    requests = list(
+        RecordsRequest.objects.filter(
+            organisation=referral.organisation, claim_number=referral.claim_number
+        )
+    )
+    by_item = {(r.provider, r.item): r for r in requests}
     for gap in triage.get("gaps", []):
-        gap["request"] = by_gap.get(gap["key"])
+        gap["request"] = by_item.get((gap_provider(triage, gap), missing_item(gap)))
     for doc in triage.get("documents", []):
         doc["name"] = document_name(doc)
+    asked = {q.get("id"): q.get("text", "") for q in referral.questions}
+    for question in triage.get("questions", []):
+        question["text"] = asked.get(question.get("id"), "")
     return render(
         request,
         "claims/case.html",

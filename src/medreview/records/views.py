@@ -189,7 +189,9 @@ def request_records(request: HttpRequest, referral_id: object) -> HttpResponse:
 @require_POST
 def update_request(request: HttpRequest, referral_id: object, request_id: int) -> HttpResponse:
     referral = _referral(request, referral_id)
-    found = RecordsRequest.objects.filter(pk=request_id, referral=referral).first()
+    found = RecordsRequest.objects.filter(
+        pk=request_id, organisation=referral.organisation, claim_number=referral.claim_number
+    ).first()
     if found is None:
         raise Http404("no such records request")
     if not request.user.is_review_staff:  # type: ignore[union-attr]
