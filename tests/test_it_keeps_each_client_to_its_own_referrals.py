@@ -72,3 +72,11 @@ def test_the_listing_keeps_its_query_count(people: Any, django_assert_max_num_qu
     with django_assert_max_num_queries(4):
         listing = api(token).get("/api/v1/referrals").json()
     assert listing["count"] == 6
+
+
+def test_only_a_clients_users_send_referrals(people: Any) -> None:
+    from medreview.claims.models import Referral
+
+    for user in (people.coordinator, people.physician):
+        assert send(people.token(user)).status_code == 403
+    assert Referral.objects.count() == 0

@@ -147,3 +147,14 @@ def test_a_client_cannot_request_records_and_another_client_cannot_correct(
     ):
         assert other.post(url, body).status_code == 404
     assert Correction.objects.count() == 0 and AuditEvent.objects.count() == events
+
+
+def test_another_client_cannot_change_a_records_request(people: Any, triaged: str) -> None:
+    client = signed_in(people.coordinator)
+    client.post(f"/referrals/{triaged}/gaps/request/", {"gap": _gap_key(client, triaged)})
+    request = RecordsRequest.objects.get()
+    other = signed_in(people.adjuster_b)
+    answer = other.post(f"/referrals/{triaged}/requests/{request.pk}/", {"status": "cancelled"})
+    assert answer.status_code == 404
+    request.refresh_from_db()
+    assert request.status == "requested"
