@@ -1,10 +1,12 @@
 """Spreading a large case over the machine's cores.
 
 A records packet is hundreds or thousands of independent pages and documents: worker
-processes read page ranges (text layer and the facts that place each page in its document)
-and classify documents, while this process decides where documents begin, folds duplicates,
+processes read page ranges (text layer and the facts that place each page in its document),
+classify each document as soon as it is whole, and read with ConText the sentences the gap
+audit asks about, while this process decides where documents begin, folds duplicates,
 audits gaps and triages. Pages that need OCR are only flagged by the workers and read here:
-the OCR engine already uses every core, and its threads must not be forked.
+the OCR engine already uses every core, and its threads must not be forked. The workers are
+forked once and serve case after case.
 
 Small cases run in one process: starting workers would cost more than it saves.
 """
