@@ -4,12 +4,11 @@ A referral outside the caller's reach answers 404, exactly as one that does not 
 
 from __future__ import annotations
 
-import uuid
-
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Form, Router
 from ninja.responses import Status
 
+from medreview.claims.access import referral_or_404
 from medreview.claims.actions import ActionError, Upload, do_create_referral
 from medreview.claims.models import Referral
 from medreview.claims.schemas import Created, ReferralDetail, ReferralList, ReferralSummary
@@ -19,14 +18,7 @@ PAGE_SIZE = 50
 
 
 def visible_referral(request: HttpRequest, referral_id: str) -> Referral:
-    try:
-        key = uuid.UUID(str(referral_id))
-    except ValueError:
-        raise Http404 from None
-    found = Referral.objects.visible_to(request.user).filter(pk=key).first()
-    if found is None:
-        raise Http404
-    return found
+    return referral_or_404(request.user, referral_id)
 
 
 @router.post("", response={201: Created}, summary="Send a referral and its records")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from medreview.claims.access import referral_or_404
 from medreview.claims.actions import ActionError, Upload, do_create_referral
 from medreview.claims.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
 from medreview.claims.models import Referral
@@ -29,10 +30,7 @@ PATH_LABELS = {
 
 
 def _visible(request: HttpRequest, referral_id: object) -> Referral:
-    found = Referral.objects.visible_to(request.user).filter(pk=referral_id).first()
-    if found is None:
-        raise Http404("no such referral")
-    return found
+    return referral_or_404(request.user, referral_id)
 
 
 @login_required

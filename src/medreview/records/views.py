@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from medreview.claims.access import referral_or_404
 from medreview.claims.actions import ActionError
 from medreview.claims.models import Referral
 from medreview.records import storage
@@ -30,10 +31,7 @@ RENDER_DPI = 110
 
 
 def _referral(request: HttpRequest, referral_id: object) -> Referral:
-    found = Referral.objects.visible_to(request.user).filter(pk=referral_id).first()
-    if found is None:
-        raise Http404("no such referral")
-    return found
+    return referral_or_404(request.user, referral_id)
 
 
 def _record_file(referral: Referral, name: str) -> RecordFile:
