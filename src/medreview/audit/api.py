@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from medreview.audit.actions import verify
 from medreview.audit.models import AuditEvent
-from medreview.claims.api import visible_referral
+from medreview.claims.access import referral_or_404
 
 router = Router(tags=["audit"])
 
@@ -30,7 +30,7 @@ class Trail(Schema):
 
 @router.get("/{referral_id}/audit", response=Trail)
 def audit_trail(request: HttpRequest, referral_id: str) -> Trail:
-    referral = visible_referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     events = list(AuditEvent.objects.filter(chain=f"referral:{referral.pk}").order_by("seq"))
     return Trail(
         events=[

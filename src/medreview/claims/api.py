@@ -17,10 +17,6 @@ router = Router(tags=["referrals"])
 PAGE_SIZE = 50
 
 
-def visible_referral(request: HttpRequest, referral_id: str) -> Referral:
-    return referral_or_404(request.user, referral_id)
-
-
 @router.post("", response={201: Created}, summary="Send a referral and its records")
 def create_referral(
     request: HttpRequest,
@@ -78,7 +74,7 @@ def list_referrals(
 
 @router.get("/{referral_id}", response=ReferralDetail, summary="One referral and its triage")
 def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
-    referral = visible_referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     decision = referral.triage_decisions.first()
     return ReferralDetail(
         id=str(referral.pk),

@@ -29,10 +29,6 @@ PATH_LABELS = {
 }
 
 
-def _visible(request: HttpRequest, referral_id: object) -> Referral:
-    return referral_or_404(request.user, referral_id)
-
-
 @login_required
 def work_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
@@ -49,7 +45,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "claims/work_queue.html",
-        {"items": items, "statuses": Referral.STATUSES, "status": status, "paths": PATH_LABELS},
+        {"items": items, "statuses": Referral.STATUSES, "status": status},
     )
 
 
@@ -96,7 +92,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_page(request: HttpRequest, referral_id: object) -> HttpResponse:
-    return render_case(request, _visible(request, referral_id))
+    return render_case(request, referral_or_404(request.user, referral_id))
 
 
 def render_case(
@@ -142,7 +138,6 @@ def render_case(
             "kinds": KINDS_CORRECTABLE,
             "requests": requests,
             "request_statuses": RecordsRequest.STATUSES,
-            "corrections": corrections,
         },
         status=422 if decision_error else status if error else 200,
     )
@@ -151,7 +146,7 @@ def render_case(
 @login_required
 @require_POST
 def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = _visible(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     try:
         do_decide_triage(
             referral,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,17 @@ from django.db import transaction
 
 from medreview.audit.actions import record
 from medreview.casefolder import CaseFolderError, parse_referral
+from medreview.claims.actions import ActionError
 from medreview.claims.models import Referral
 from medreview.config import rule_settings, workers
 from medreview.records import storage
-from medreview.records.corrections import as_rules
+from medreview.records.corrections import (
+    as_rules,
+    document_name,
+    gap_key,
+    gap_provider,
+    missing_item,
+)
 from medreview.records.models import Correction, RecordsRequest
 
 SYSTEM = "system"
@@ -170,11 +178,6 @@ def do_correct_document(
     reason: str,
 ) -> list[Correction]:
     """Correct a document's kind or date of service; the correction wins over the machine's."""
-    from datetime import date as date_type
-
-    from medreview.claims.actions import ActionError
-    from medreview.records.corrections import document_name
-
     reason = reason.strip()
     if actor.role not in CORRECTORS:
         raise ActionError("your role cannot correct records", status=403)
@@ -184,7 +187,7 @@ def do_correct_document(
         raise ActionError(f"unknown document kind {kind!r}", field="kind")
     if day:
         try:
-            date_type.fromisoformat(day)
+            date.fromisoformat(day)
         except ValueError:
             raise ActionError(f"{day!r} is not a date (YYYY-MM-DD)", field="date") from None
     with transaction.atomic():
@@ -226,9 +229,6 @@ def do_correct_document(
 
 def do_dismiss_gap(referral: Referral, *, actor: Any, gap: str, reason: str) -> Correction:
     """Dismiss a documentation gap (a person's judgement that it is not one), with a reason."""
-    from medreview.claims.actions import ActionError
-    from medreview.records.corrections import gap_key
-
     reason = reason.strip()
     if actor.role not in CORRECTORS:
         raise ActionError("your role cannot dismiss gaps", status=403)
@@ -265,9 +265,6 @@ REQUESTERS = ("coordinator", "admin")
 def do_request_records(referral: Referral, *, actor: Any, gap: str) -> tuple[RecordsRequest, bool]:
     """Request from the provider the records a gap showed missing; a second request for the
     same claim, provider and item returns the first (False: nothing new was requested)."""
-    from medreview.claims.actions import ActionError
-    from medreview.records.corrections import gap_key, gap_provider, missing_item
-
     if actor.role not in REQUESTERS:
         raise ActionError("records are requested by the review desk's coordinators", status=403)
     with transaction.atomic():
@@ -304,7 +301,6 @@ def do_request_records(referral: Referral, *, actor: Any, gap: str) -> tuple[Rec
 
 
 def do_update_records_request(request: RecordsRequest, *, actor: Any, status: str) -> None:
-    from medreview.claims.actions import ActionError
 
     if status not in dict(RecordsRequest.STATUSES):
         raise ActionError(f"unknown status {status!r}", field="status")

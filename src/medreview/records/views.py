@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from medreview.claims.access import referral_or_404
 from medreview.claims.actions import ActionError
 from medreview.claims.models import Referral
+from medreview.claims.views import render_case
 from medreview.records import storage
 from medreview.records.actions import (
     do_correct_document,
@@ -28,10 +29,6 @@ from medreview.records.actions import (
 from medreview.records.models import RecordFile, RecordsRequest
 
 RENDER_DPI = 110
-
-
-def _referral(request: HttpRequest, referral_id: object) -> Referral:
-    return referral_or_404(request.user, referral_id)
 
 
 def _record_file(referral: Referral, name: str) -> RecordFile:
@@ -54,7 +51,7 @@ def _page(request: HttpRequest) -> int:
 @login_required
 def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
     """A cited page: the page itself as an image for a PDF or a scan, else its text."""
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     name = request.GET.get("file", "")
     rf = _record_file(referral, name)
     page = _page(request)
@@ -70,7 +67,7 @@ def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
 
 @login_required
 def page_image(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     rf = _record_file(referral, request.GET.get("file", ""))
     page = _page(request)
     content = storage.load(rf.stored_as)
@@ -100,7 +97,7 @@ def page_image(request: HttpRequest, referral_id: object) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, referral_id: object, file_id: int) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     rf = referral.record_files.filter(pk=file_id).first()
     if rf is None:
         raise Http404("no such record")
@@ -133,15 +130,13 @@ def _back(referral: Referral, anchor: str) -> HttpResponse:
 
 
 def _failed(request: HttpRequest, referral: Referral, error: ActionError) -> HttpResponse:
-    from medreview.claims.views import render_case
-
     return render_case(request, referral, error=str(error), status=error.status)
 
 
 @login_required
 @require_POST
 def correct_document(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     try:
         do_correct_document(
             referral,
@@ -159,7 +154,7 @@ def correct_document(request: HttpRequest, referral_id: object) -> HttpResponse:
 @login_required
 @require_POST
 def dismiss_gap(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     try:
         do_dismiss_gap(
             referral,
@@ -175,7 +170,7 @@ def dismiss_gap(request: HttpRequest, referral_id: object) -> HttpResponse:
 @login_required
 @require_POST
 def request_records(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     try:
         do_request_records(referral, actor=request.user, gap=request.POST.get("gap", ""))
     except ActionError as exc:
@@ -186,7 +181,7 @@ def request_records(request: HttpRequest, referral_id: object) -> HttpResponse:
 @login_required
 @require_POST
 def update_request(request: HttpRequest, referral_id: object, request_id: int) -> HttpResponse:
-    referral = _referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     found = RecordsRequest.objects.filter(
         pk=request_id, organisation=referral.organisation, claim_number=referral.claim_number
     ).first()

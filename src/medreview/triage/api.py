@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from medreview.claims.api import visible_referral
+from medreview.claims.access import referral_or_404
 from medreview.triage.actions import do_decide_triage
 from medreview.triage.schemas import DecisionIn, DecisionOut
 
@@ -14,7 +14,7 @@ router = Router(tags=["triage"])
 
 @router.post("/{referral_id}/triage-decision", response=DecisionOut)
 def decide(request: HttpRequest, referral_id: str, body: DecisionIn) -> DecisionOut:
-    referral = visible_referral(request, referral_id)
+    referral = referral_or_404(request.user, referral_id)
     made = do_decide_triage(
         referral,
         actor=request.user,  # type: ignore[arg-type]
