@@ -8,10 +8,13 @@ import unicodedata
 # Transcription exports often flatten a note onto one line: "CHIEF COMPLAINT:, Pain.,HPI:, ...".
 _FLAT_HEADER = re.compile(r",\s*(?=[A-Z][A-Z0-9 /&()'-]{2,50}:)")
 # Fax transmission stamps: "FROM: ... TO: ... P. 3/9", "... FAX 4175550103 ... 002/002",
-# "Received 07/08/2026 14:22 ... Page 3 of 9 ... Fax".
-_FAX_HEADER = re.compile(
-    r"\bFROM\s*:|\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+|^(?=.*\bfax\b)(?=.*\d{1,2}:\d\d)"
-    r"|^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+(?:[A-Z]{3}\s+)?\d{1,2}:\d\d\b.*\b\d{1,4}\s*/\s*\d{1,4}\s*$",
+# "Received 07/08/2026 14:22 ... Page 3 of 9 ... Fax". One pattern per form, each tried only
+# when the line holds the words it needs: most lines of a page hold none.
+_FAX_FROM = re.compile(r"\bFROM\s*:", re.I)
+_FAX_TO_PAGE = re.compile(r"\bTO\s*:.*\bP\.?\s*\d+\s*/\s*\d+", re.I)
+_FAX_TIME = re.compile(r"^(?=.*\bfax\b)(?=.*\d{1,2}:\d\d)", re.I)
+_FAX_DATE_TIME_PAGE = re.compile(
+    r"^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+(?:[A-Z]{3}\s+)?\d{1,2}:\d\d\b.*\b\d{1,4}\s*/\s*\d{1,4}\s*$",
     re.I,
 )
 
@@ -30,7 +33,13 @@ def is_fax_header(line: str) -> bool:
     # Every form of stamp holds a colon (FROM:, a time) or a slash (P. 3/9, a date).
     if len(line) > FAX_HEADER_MAX or (":" not in line and "/" not in line):
         return False
-    return bool(_FAX_HEADER.search(line))
+    low = line.lower()
+    return bool(
+        ("from" in low and _FAX_FROM.search(line))
+        or ("to" in low and "p" in low and "/" in line and _FAX_TO_PAGE.search(line))
+        or ("fax" in low and ":" in line and _FAX_TIME.search(line))
+        or (line.lstrip()[:1].isdecimal() and _FAX_DATE_TIME_PAGE.search(line))
+    )
 
 
 def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
@@ -50,17 +59,16 @@ def header_zone(text: str, *, lines: int = 8, chars: int = 500) -> str:
     return "\n".join(kept)[:chars]
 
 
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
+_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))
+_LETTERS = _CAPITALS + bytes(range(ord("a"), ord("z") + 1))
 
 
 def is_title_line(line: str) -> bool:
     """A heading: mostly capitals ("PROGRESS NOTE", "H&P"), or a few words with no sentence."""
-    if line.isascii():  # counted by the regex engine, not character by character
-        upper, letters = (
-            len(_UPPER.findall(line)),
-            len(_UPPER.findall(line)) + len(_LOWER.findall(line)),
-        )
+    if line.isascii():  # counted in C: the bytes left when capitals (letters) are deleted
+        raw = line.encode("ascii")
+        upper = len(raw) - len(raw.translate(None, _CAPITALS))
+        letters = len(raw) - len(raw.translate(None, _LETTERS))
     else:
         upper = sum(c.isupper() for c in line)
         letters = sum(c.isalpha() for c in line)
