@@ -145,3 +145,54 @@ def test_it_reads_a_release_from_care(sentence: str, released: bool) -> None:
 def test_it_cites_the_page_a_mention_is_on() -> None:
     found = find_mentions([(1, "History: knee pain."), (2, "Plan: CT of the knee ordered.")])
     assert [(m.page, m.subtype) for m in found] == [(2, "ct")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Before or after the word: both ways it orders nothing.
+        ("The patient refused surgery.", "negated"),
+        ("Lumbar fusion was refused.", "negated"),
+        ("Surgery was declined by the patient.", "negated"),
+        ("Repeat MRI of the lumbar spine if needed.", "hypothetical"),
+        ("If needed, repeat MRI of the lumbar spine.", "hypothetical"),
+        ("Surgery may be required in the future.", "hypothetical"),
+        ("In the future we will consider surgery.", "hypothetical"),
+    ],
+)
+def test_it_reads_a_refusal_or_a_condition_on_either_side_of_the_order(
+    sentence: str, expected: str
+) -> None:
+    category = "surgery" if "urgery" in sentence or "fusion" in sentence else "study"
+    assert status(sentence, category) == {expected}
+
+
+def test_it_reads_a_rule_with_optional_and_alternative_words_as_each_of_its_wordings() -> None:
+    from medspacy.context import ConTextRule
+
+    from medreview.rules.language import _as_phrases, _nlp
+
+    rule = ConTextRule(
+        "may be ruled out",
+        "NEGATED_EXISTENCE",
+        direction="BACKWARD",
+        pattern=[
+            {"LOWER": {"IN": ["may", "might", "risk of"]}, "OP": "?"},
+            {"LOWER": "be"},
+            {"LOWER": {"IN": ["ruled", "rules"]}},
+            {"LOWER": "out"},
+        ],
+    )
+    phrases = _as_phrases(_nlp(), rule, ConTextRule)
+    # "risk of" is two tokens: no single token ever equalled it.
+    assert sorted(r.literal for r in phrases) == [
+        "be ruled out",
+        "be rules out",
+        "may be ruled out",
+        "may be rules out",
+        "might be ruled out",
+        "might be rules out",
+    ]
+    assert {(r.pattern, r.category, r.direction) for r in phrases} == {
+        (None, "NEGATED_EXISTENCE", "BACKWARD")
+    }

@@ -6,15 +6,16 @@ whether each is negated, hedged, ordered or done comes from medspaCy's ConText: 
 rules ("no MRI is indicated") plus the project's own (`data/context_rules.json`: "will consider
 EMG if symptoms persist", "patient declined surgery", "options reviewed ... versus ...").
 
-Reading is in two steps, because spaCy costs a millisecond a sentence and most mentions
-never decide anything: `scan_mentions` finds every mention with regular expressions (run only
-searched together through `patterns.PatternSet`), and `read_mentions` runs ConText on the
+Reading is in two steps, because ConText costs a tenth of a millisecond a sentence and most
+mentions never decide anything: `scan_mentions` finds every mention with regular expressions
+(searched together through `patterns.PatternSet`), and `read_mentions` runs ConText on the
 sentences of the mentions a rule actually needs (a study whose report is missing, a release
 inside a long pause), each distinct sentence once.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -116,7 +117,7 @@ def _targets() -> tuple[tuple[_Target, ...], PatternSet]:
 
 @lru_cache(maxsize=1)
 def _nlp() -> Any:
-    """spaCy's tokenizer and medspaCy's ConText, with the project's rules added.
+    """spaCy's tokenizer and medspaCy's ConText: its default rules and the project's.
 
     The targets are not found again by medspaCy's target matcher: `scan_mentions` already
     found them, and they are handed to ConText as the sentence's entities.
@@ -135,11 +136,74 @@ def _nlp() -> Any:
         from medspacy.context import ConTextRule
 
         nlp = medspacy.load(medspacy_enable=["medspacy_context"])
-    context = nlp.get_pipe("medspacy_context")
+    defaults = nlp.get_pipe("medspacy_context").DEFAULT_RULES_FILEPATH
+    nlp.remove_pipe("medspacy_context")
+    context = nlp.add_pipe("medspacy_context", config={"rules": None})
     path = resources.files("medreview.data").joinpath("context_rules.json")
-    data = json.loads(path.read_text())
-    context.add([ConTextRule.from_dict(r) for r in data["context_rules"]])
+    own = [ConTextRule.from_dict(r) for r in json.loads(path.read_text())["context_rules"]]
+    mine = [plain for rule in own for plain in _as_phrases(nlp, rule, ConTextRule)]
+    # The project's rule for a wording replaces medspaCy's: when two rules match the same
+    # words, which one ConText keeps is an accident of its match order.
+    taken = {w for rule in mine if (w := _wording(nlp, rule)) is not None}
+    theirs = [
+        plain
+        for rule in ConTextRule.from_json(defaults)
+        for plain in _as_phrases(nlp, rule, ConTextRule)
+        if _wording(nlp, plain) not in taken
+    ]
+    context.add(theirs + mine)
     return nlp
+
+
+def _wording(nlp: Any, rule: Any) -> tuple[str, ...] | None:
+    """The words a rule matches, when they are fixed."""
+    if rule.pattern is None:
+        return tuple(t.lower_ for t in nlp.make_doc(rule.literal.lower()))
+    return None
+
+
+def _as_phrases(nlp: Any, rule: Any, rule_type: Any) -> list[Any]:
+    """The rule as phrase rules, one per wording, with the same matches.
+
+    medspaCy hands a rule with a token pattern to spaCy's `Matcher`, which starts every
+    pattern again at every token and calls back into Python for each `{"IN": [...]}`: three
+    fifths of ConText's time went there. A pattern of words, some of them optional or one of
+    a list ("[may|might]? be ruled out"), is the same as its wordings, which the
+    `PhraseMatcher` finds by hash. Words with a space can never equal one token's text and
+    are dropped, as they never matched; a wording the tokenizer would cut differently stays
+    a pattern of fixed words.
+    """
+    pattern = rule.pattern
+    if not isinstance(pattern, list) or not all(_plain_token(t) for t in pattern):
+        return [rule]
+    choices: list[list[str | None]] = []
+    for token in pattern:
+        value = token["LOWER"]
+        words = [value] if isinstance(value, str) else list(value["IN"])
+        words = [w for w in words if " " not in w]
+        choices.append([*words, None] if token.get("OP") == "?" else words)
+    wordings = dict.fromkeys(
+        tuple(w for w in combination if w is not None)
+        for combination in itertools.product(*choices)
+    )
+    data = {k: v for k, v in rule.to_dict().items() if k != "pattern"}
+    out = []
+    for wording in filter(None, wordings):
+        literal = " ".join(wording)
+        if tuple(t.lower_ for t in nlp.make_doc(literal)) == wording:
+            out.append(rule_type.from_dict({**data, "literal": literal}))
+        else:
+            out.append(rule_type.from_dict({**data, "pattern": [{"LOWER": w} for w in wording]}))
+    return out
+
+
+def _plain_token(token: dict[str, Any]) -> bool:
+    value = token.get("LOWER")
+    return (
+        set(token) <= {"LOWER", "OP"}
+        and token.get("OP") in (None, "?")
+        and (isinstance(value, str) or (isinstance(value, dict) and set(value) == {"IN"}))
+    )
 
 
 def warm_up() -> None:
