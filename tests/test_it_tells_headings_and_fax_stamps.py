@@ -1,5 +1,6 @@
-"""Fax stamps and heading lines: the forms fax machines print are recognised and ordinary
-lines are not, and the fast checks give the answers of the plain patterns they replace."""
+"""Fax stamps, page lines and heading lines: the forms fax machines print are recognised and
+ordinary lines are not, and the fast checks give the answers of the plain patterns they
+replace."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from medreview.reader.dedup import _PAGE_LINE, _is_page_line
 from medreview.rules.text import is_fax_header, is_title_line
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -79,7 +81,9 @@ def _lines(texts: list[str]) -> list[str]:
 def _example_lines() -> list[str]:
     texts = [p.read_text() for p in EXAMPLES.rglob("*") if p.suffix in (".txt", ".md")]
     tricky = [
-        "FROM\u00a0: x 1/2",  # a no-break space where the pattern allows spaces
+        "FROM\u00a0: x 1/2",
+        " 2 / 5 ",
+        "PAGE 3 OF 4",  # a no-break space where the pattern allows spaces
         "\u2003\u0663/4/2026 10:11 x 1/1",  # a Unicode space and an Arabic-Indic digit first
         "TO : claims p 12 / 40",
         "İSTANBUL FROM: clinic",
@@ -96,6 +100,7 @@ def test_its_fast_checks_answer_as_the_plain_patterns_on_the_examples() -> None:
     lines = _example_lines()
     assert [is_fax_header(ln) for ln in lines] == [reference_fax(ln) for ln in lines]
     assert [is_title_line(ln) for ln in lines] == [reference_title(ln) for ln in lines]
+    assert [_is_page_line(ln) for ln in lines] == [bool(_PAGE_LINE.search(ln)) for ln in lines]
 
 
 def test_its_fast_checks_answer_as_the_plain_patterns_on_real_transcriptions(
@@ -106,3 +111,4 @@ def test_its_fast_checks_answer_as_the_plain_patterns_on_real_transcriptions(
     assert len(lines) > 100_000
     assert [is_fax_header(ln) for ln in lines] == [reference_fax(ln) for ln in lines]
     assert [is_title_line(ln) for ln in lines] == [reference_title(ln) for ln in lines]
+    assert [_is_page_line(ln) for ln in lines] == [bool(_PAGE_LINE.search(ln)) for ln in lines]

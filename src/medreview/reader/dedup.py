@@ -125,7 +125,7 @@ def words(text: str) -> list[str]:
     kept = [
         line
         for line in text[: MAX_WORDS * 8].splitlines()
-        if not (_may_be_stamp(line) and (is_fax_header(line) or _PAGE_LINE.search(line)))
+        if not (_may_be_stamp(line) and (is_fax_header(line) or _is_page_line(line)))
     ]
     return _WORD.findall(fold("\n".join(kept)).translate(_OCR_FOLD))[:MAX_WORDS]
 
@@ -133,6 +133,13 @@ def words(text: str) -> list[str]:
 def _may_be_stamp(line: str) -> bool:
     # Every fax stamp holds a colon or a slash; every page line a slash or "of".
     return "/" in line or ":" in line or "of" in line.lower()
+
+
+def _is_page_line(line: str) -> bool:
+    # "Page 2 of 5" names the page; "2/5" alone on its line starts with a digit.
+    return ("page" in line.lower() or line.lstrip()[:1].isdecimal()) and bool(
+        _PAGE_LINE.search(line)
+    )
 
 
 def find_duplicates(candidates: Sequence[Candidate]) -> dict[str, str]:

@@ -71,9 +71,20 @@ def service_for(code: str) -> Service | None:
     return None
 
 
+_CENTS = re.compile(r"\.\d\d\b")  # how every amount ends: found by its literal "."
+
+
+def has_amount(text: str) -> bool:
+    """Whether the text holds an amount of money: looked for only where cents are."""
+    return any(
+        _AMOUNT.search(text, max(0, cents.start() - 7), cents.end())
+        for cents in _CENTS.finditer(text)
+    )
+
+
 def count_service_lines(text: str) -> int:
     """How many lines look like billed services (a date of service, a code and money)."""
-    if not _AMOUNT.search(text):
+    if not has_amount(text):
         return 0  # no money, no bill
     return sum(1 for m in _SERVICE_LINE.finditer(text) if _looks_billed(m))
 
