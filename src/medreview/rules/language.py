@@ -31,7 +31,7 @@ from typing import Any
 
 from medreview.rules.dates import find_dates
 from medreview.rules.patterns import PatternSet
-from medreview.rules.text import sentences, unflatten
+from medreview.rules.text import sentence_at, unflatten
 
 CATEGORIES = ("study", "fce", "surgery", "referral", "release", "opinion")
 
@@ -224,9 +224,8 @@ def scan_mentions(pages: Iterable[tuple[int, str]]) -> tuple[Mention, ...]:
         hits = _hits(text)
         if not hits:
             continue
-        spans = sentences(text)
         for start, end, target in _longest_first(hits):
-            s_start, s_end = _enclosing(spans, start)
+            s_start, s_end = sentence_at(text, start)
             mentions.append(
                 _scanned(target, number, text[s_start:s_end], start - s_start, end - s_start)
             )
@@ -242,13 +241,6 @@ def _longest_first(hits: list[tuple[int, int, _Target]]) -> list[tuple[int, int,
         ):
             kept.append(hit)
     return sorted(kept, key=lambda h: h[0])
-
-
-def _enclosing(spans: list[tuple[int, int]], index: int) -> tuple[int, int]:
-    for start, end in spans:
-        if start <= index < end:
-            return start, end
-    return index, index + 1
 
 
 def _scanned(target: _Target, page: int, raw_sentence: str, start: int, end: int) -> Mention:

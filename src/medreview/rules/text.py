@@ -112,26 +112,63 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences (and list items, and header lines) of a text."""
     spans = []
     start = 0
-    line_start = 0
     for m in _BREAK.finditer(text):
-        if m.group(0) != "\n":
-            end, after = m.start() + 1, m.end()  # the period stays with its sentence
-        else:
-            at = m.start()
-            line = text[line_start:at].rstrip()
-            line_start = at + 1
-            following = text[at + 1 : at + 120]
-            if not (
-                following.lstrip(" \t").startswith("\n")
-                or (line and line[-1] in ".:;!?")
-                or len(line.strip()) <= SHORT_LINE
-                or _STARTS_ITEM.match(following)
-            ):
-                continue  # a wrapped line: the sentence goes on
-            end, after = at, at + 1
+        cut = _cut(text, m)
+        if cut is None:
+            continue
+        end, after = cut
         if text[start:end].strip():
             spans.append((start, end))
         start = after
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+def sentence_at(text: str, index: int) -> tuple[int, int]:
+    """The span of the sentence of `sentences(text)` holding `index` (or `(index, index + 1)`
+    between sentences), found from the breaks near it rather than from the whole text."""
+    start: int | None = None
+    # A break never spans a line end, so the breaks found from a line's start are those
+    # found from the text's start. Most sentences start within a few lines.
+    for reach in (400, 2000, len(text)):
+        window = text.rfind("\n", 0, max(0, index - reach)) + 1
+        for m in _BREAK.finditer(text, window):
+            if m.start() >= index:
+                break
+            cut = _cut(text, m)
+            if cut is None:
+                continue
+            if cut[1] > index:  # `index` lies in the blank between two sentences
+                return index, index + 1
+            start = cut[1]
+        if start is not None or window == 0:
+            break
+    start = start or 0
+    end = len(text)
+    for m in _BREAK.finditer(text, index):
+        cut = _cut(text, m)
+        if cut is not None:
+            end = cut[0]
+            break
+    if end <= index or not text[start:end].strip():
+        return index, index + 1
+    return start, end
+
+
+def _cut(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """Where a sentence ends and the next begins at a candidate break, or None: the line is
+    wrapped and the sentence goes on."""
+    if m.group(0) != "\n":
+        return m.start() + 1, m.end()  # the period stays with its sentence
+    at = m.start()
+    line = text[text.rfind("\n", 0, at) + 1 : at].rstrip()
+    following = text[at + 1 : at + 120]
+    if not (
+        following.lstrip(" \t").startswith("\n")
+        or (line and line[-1] in ".:;!?")
+        or len(line.strip()) <= SHORT_LINE
+        or _STARTS_ITEM.match(following)
+    ):
+        return None
+    return at, at + 1
