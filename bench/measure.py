@@ -40,6 +40,23 @@ def timed_cpu(fn: Callable[[], T]) -> tuple[float, float, T]:
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
+MIN_RUNS, MAX_RUNS = 3, 8
+STEADY = 0.05  # the best run is confirmed by another within 5%
+
+
+def steady(walls: Sequence[float]) -> bool:
+    """Whether the fastest run has been repeated: a busy machine only ever slows runs down,
+    so a best run confirmed by a second is the machine's own speed, not a lull or a burst."""
+    ordered = sorted(walls)
+    return len(ordered) >= 2 and ordered[1] <= ordered[0] * (1 + STEADY)
+
+
+def enough_runs(*sides: Sequence[float]) -> bool:
+    """At least MIN_RUNS, then until every side's best run is confirmed (at most MAX_RUNS)."""
+    count = len(sides[0])
+    return count >= MAX_RUNS or (count >= MIN_RUNS and all(steady(s) for s in sides))
+
+
 def percentile(values: Sequence[float], p: float) -> float:
     """The p-th percentile (nearest rank) of the values."""
     ordered = sorted(values)

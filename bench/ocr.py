@@ -20,12 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from bench import inputs
-from bench.measure import Outcome, forget_content_caches, ms, timed, timed_cpu
+from bench.measure import (
+    Outcome,
+    enough_runs,
+    forget_content_caches,
+    ms,
+    steady,
+    timed,
+    timed_cpu,
+)
 from bench.story import TODAY
 
 GOAL = 0.10
-MIN_RUNS, MAX_RUNS = 3, 8
-STEADY = 0.05  # the best run is confirmed by another within 5%
 
 
 def _spread(runs: list[Run]) -> str:
@@ -35,12 +41,6 @@ def _spread(runs: list[Run]) -> str:
         f"{len(runs)} runs: wall {min(walls):.1f} to {max(walls):.1f} s, "
         f"CPU {min(cpus):.1f} to {max(cpus):.1f} s"
     )
-
-
-def _steady(runs: list[Run]) -> bool:
-    """Whether the fastest run has been repeated: a busy machine only ever slows runs down."""
-    walls = sorted(r.wall for r in runs)
-    return len(walls) >= 2 and walls[1] <= walls[0] * (1 + STEADY)
 
 
 @dataclass(frozen=True)
@@ -127,9 +127,7 @@ def run(quick: bool) -> Outcome:
     t_warm, _ = timed(lambda: _warm_up(pdf, engine))
     bare: list[Run] = []
     pipeline: list[Run] = []
-    while len(bare) < MIN_RUNS or (
-        len(bare) < MAX_RUNS and not (_steady(bare) and _steady(pipeline))
-    ):
+    while not enough_runs([r.wall for r in bare], [r.wall for r in pipeline]):
         b, p = _run_both(pdf, folder, engine, bare_first=len(bare) % 2 == 0)
         bare.append(b)
         pipeline.append(p)
@@ -157,7 +155,7 @@ def run(quick: bool) -> Outcome:
         ("warm-up (both engines, language model)", ms(t_warm)),
     ]
     notes = []
-    if not (_steady(bare) and _steady(pipeline)):
+    if not (steady([r.wall for r in bare]) and steady([r.wall for r in pipeline])):
         notes.append(
             f"no steady best run after {runs} runs (the machine is busy): the overhead figure is "
             "uncertain; compare with the CPU-time cross-check, or run again when it is quiet"
