@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import memory, ocr, text_pdf, triage
+from bench import assignment, memory, ocr, text_pdf, triage
 from bench.measure import Outcome, table
 
 BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
     "memory": ("Peak memory, 1,000 and 5,000 pages", memory.run),
     "ocr": ("OCR overhead over bare rapidocr", ocr.run),
     "triage": ("Triage without records", triage.run),
+    "assignment": ("Batch assignment, OR-Tools vs greedy", assignment.run),
 }
 
 

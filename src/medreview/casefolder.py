@@ -178,6 +178,11 @@ def _build(data: dict[str, Any], *, today: date, source: str) -> Referral:
         requested_service=data.get("requested_service", "triage"),
         claimant_zip=claimant.get("zip"),
         claimant_language=claimant.get("language"),
+        first_decision_npis=tuple(
+            c["npi"]
+            for c in data.get("erisa_appeal", {}).get("first_decision_consultants", ())
+            if c.get("npi")
+        ),
     )
 
 

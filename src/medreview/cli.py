@@ -68,6 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kc = k.add_parser("create", help="print a new API token for a user")
     kc.add_argument("email")
+    n = sub.add_parser("network", help="the physician network").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    ni = n.add_parser("import", help="add or update physicians (by NPI) from a roster CSV")
+    ni.add_argument("file", type=Path, metavar="FILE.csv")
+    m = sub.add_parser("match", help="the best physicians of the network for a case folder")
+    m.add_argument("case_dir", type=Path, metavar="CASE_DIR")
+    m.add_argument("--service", required=True, choices=["peer_review", "ime"])
+    m.add_argument("--top", type=int, default=10, help="how many candidates (default 10)")
+    m.add_argument("--json", action="store_true", help="print the candidates as one JSON object")
+    m.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="the date to use when referral.json has no 'received'",
+    )
     return parser
 
 
@@ -80,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             from medreview.demo import run_demo
 
             return run_demo(args.case)
-        if args.command in ("demo", "serve", "worker", "org", "user", "token"):
+        if args.command in ("demo", "serve", "worker", "org", "user", "token", "network", "match"):
             from medreview.commands import run
 
             return run(args)

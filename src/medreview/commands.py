@@ -21,6 +21,10 @@ def run(args: argparse.Namespace) -> int:
             return _fail("--workers must be at least 1")
         return runtime.serve(args.port, host=args.host, workers=args.workers)
     runtime.setup()
+    if args.command in ("network", "match"):
+        from medreview.network.commands import run_network
+
+        return run_network(args)
     from medreview.claims.actions import (
         ActionError,
         do_create_organisation,

@@ -4,6 +4,7 @@ action, renders; a referral outside the user's reach is a 404, as one that does 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +16,14 @@ from medreview.claims.access import referral_or_404
 from medreview.claims.actions import ActionError, Upload, do_create_referral
 from medreview.claims.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
 from medreview.claims.models import Referral
+from medreview.network.api import candidates_for
 from medreview.records.actions import KINDS_CORRECTABLE
 from medreview.records.corrections import corrected, document_name, gap_provider, missing_item
 from medreview.records.models import RecordsRequest
 from medreview.triage.actions import do_decide_triage
 from medreview.triage.models import PATHS
 
+CANDIDATES_SHOWN = 5
 PATH_LABELS = {
     "peer_review_first": "Peer review first",
     "ime_first": "IME first",
@@ -118,6 +121,7 @@ def render_case(
         gap["request"] = by_item.get((gap_provider(triage, gap), missing_item(gap)))
     for doc in triage.get("documents", []):
         doc["name"] = document_name(doc)
+    candidates, candidates_error, service = _candidates(request, referral, triage)
     asked = {q.get("id"): q.get("text", "") for q in referral.questions}
     for question in triage.get("questions", []):
         question["text"] = asked.get(question.get("id"), "")
@@ -127,6 +131,9 @@ def render_case(
         {
             "r": referral,
             "triage": triage,
+            "candidates": candidates,
+            "candidates_error": candidates_error,
+            "service": service,
             "decisions": referral.triage_decisions.select_related("decided_by"),
             "files": referral.record_files.all(),
             "paths": [(p, PATH_LABELS[p]) for p in PATHS],
@@ -158,3 +165,21 @@ def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
     except ActionError as exc:
         return render_case(request, referral, decision_error=str(exc))
     return redirect("case", referral_id=referral.pk)
+
+
+def _candidates(
+    request: HttpRequest, referral: Referral, triage: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None, str]:
+    """For the review desk: the physicians who may take the review (or, when the path
+    starts with an exam or `?service=ime` asks, the exam), best first."""
+    if not getattr(request.user, "is_review_staff", False) or not triage:
+        return None, None, ""
+    service = request.GET.get("service") or (
+        "ime" if triage.get("path") == "ime_first" else "peer_review"
+    )
+    if service not in ("peer_review", "ime"):
+        service = "peer_review"
+    try:
+        return candidates_for(referral, request.user, service, CANDIDATES_SHOWN), None, service
+    except ActionError as exc:
+        return None, str(exc), service

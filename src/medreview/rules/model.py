@@ -84,6 +84,8 @@ class Referral:
     requested_service: str = "triage"
     claimant_zip: str | None = None
     claimant_language: str | None = None
+    # ERISA appeal: the professionals consulted on the first decision (never its reviewer).
+    first_decision_npis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

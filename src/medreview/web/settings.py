@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "medreview.claims",
     "medreview.records",
     "medreview.triage",
+    "medreview.network",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("medreview.claims.urls")),
     path("", include("medreview.records.urls")),
+    path("", include("medreview.network.urls")),
 ]

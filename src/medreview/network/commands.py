@@ -1,0 +1,73 @@
+"""`medreview network import FILE.csv` and `medreview match CASE_DIR` (INTERFACES.md,
+"Physician network"): bad rows named on stderr with their line, the tally last on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+
+def run_network(args: argparse.Namespace) -> int:
+    if args.command == "match":
+        return _match(args)
+    return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from medreview.network.actions import do_import_network
+    from medreview.rules.roster import RosterError, read_roster
+
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"{args.file}: cannot be read as UTF-8 text ({exc.__class__.__name__})")
+    try:
+        rows, rejected = read_roster(text, today=date.today())
+    except RosterError as exc:
+        return _fail(f"{args.file}: {exc}")
+    for bad in rejected:
+        print(f"{args.file}: {bad}", file=sys.stderr)
+    if rows:
+        do_import_network(rows, actor="cli", source=str(args.file), rejected=len(rejected))
+    print(f"imported {len(rows)}, rejected {len(rejected)}")
+    return 0
+
+
+def _match(args: argparse.Namespace) -> int:
+    from medreview.casefolder import CaseFolderError, load_referral_file
+    from medreview.network.pool import match_referral
+
+    if args.top < 1:
+        return _fail("--top must be at least 1")
+    try:
+        referral = load_referral_file(args.case_dir, today=args.today or date.today())
+    except CaseFolderError as exc:
+        return _fail(str(exc))
+    if args.service == "ime" and not referral.claimant_zip:
+        return _fail(f"{args.case_dir}/referral.json: claimant.zip is needed to match an IME")
+    try:
+        found = match_referral(referral, args.service, top=args.top)
+    except ValueError as exc:
+        return _fail(f"{args.case_dir}: {exc}")
+    if args.json:
+        json.dump(found.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{args.service.replace('_', ' ')}: {len(found.candidates)} of {found.eligible} eligible")
+    for n, c in enumerate(found.candidates, start=1):
+        where = f", {c.distance_miles:g} mi" if c.distance_miles is not None else ""
+        print(f"{n:>2}. {c.name} (NPI {c.npi}) score {c.score:g}{where}")
+        for reason in c.reasons:
+            print(f"      - {reason}")
+    excluded = ", ".join(f"{k} {v}" for k, v in found.excluded.items() if v)
+    print(f"excluded: {excluded or 'none'}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"medreview: {message}", file=sys.stderr)
+    return 2

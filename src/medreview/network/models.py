@@ -1,0 +1,93 @@
+"""The physician network: physicians with their specialties (NUCC codes), licences, office,
+services, capacity, record of turnaround and QA, affiliations and fees (INTERFACES.md,
+"Physician network"), and their credentialing (DESIGN.md 2.4, URAC IR 4: licence, board
+certification and sanctions verified, re-verified at least every three years).
+
+The network belongs to the review desk; no client sees it. A physician is keyed by NPI.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+
+from medreview.rules.matching import REVERIFY_YEARS
+
+
+def due_after(verified_on: date | None) -> date | None:
+    """When a credential verified on that day must be verified again."""
+    if verified_on is None:
+        return None
+    try:
+        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS)
+    except ValueError:  # 29 February
+        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS, day=28)
+
+
+class Physician(models.Model):
+    """A reviewing or examining physician of the network."""
+
+    npi = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    board_certified = models.BooleanField(default=False)
+    board_verified_on = models.DateField(null=True, blank=True)
+    sanctions_checked_on = models.DateField(null=True, blank=True)
+    sanctioned = models.BooleanField(default=False)
+    zip = models.CharField(max_length=5)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    offers_peer_review = models.BooleanField(default=False)
+    offers_ime = models.BooleanField(default=False)
+    languages = models.JSONField(default=list)
+    weekly_capacity = models.PositiveIntegerField(default=0)
+    open_assignments = models.PositiveIntegerField(default=0)
+    median_turnaround_days = models.FloatField(default=5.0)
+    qa_score = models.FloatField(default=0.0)
+    affiliations = models.JSONField(default=list)
+    fee_peer_review = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    fee_ime = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (NPI {self.npi})"
+
+    @property
+    def services(self) -> list[str]:
+        return [
+            s
+            for s, offered in (("peer_review", self.offers_peer_review), ("ime", self.offers_ime))
+            if offered
+        ]
+
+
+class PhysicianSpecialty(models.Model):
+    """One NUCC taxonomy code of a physician (indexed: the matcher reads by specialty)."""
+
+    physician = models.ForeignKey(Physician, on_delete=models.CASCADE, related_name="specialties")
+    code = models.CharField(max_length=10, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["physician", "code"], name="one_code_per_physician")
+        ]
+
+
+class Licence(models.Model):
+    """A state licence, with its expiry and the day it was last verified."""
+
+    physician = models.ForeignKey(Physician, on_delete=models.CASCADE, related_name="licences")
+    state = models.CharField(max_length=2)
+    expires = models.DateField()
+    verified_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["state"]
+        constraints = [
+            models.UniqueConstraint(fields=["physician", "state"], name="one_licence_per_state")
+        ]

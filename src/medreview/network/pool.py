@@ -1,0 +1,128 @@
+"""Reading from the database the part of the network a match needs, and matching.
+
+A referral's match needs only the physicians of the treating specialties and the similar
+ones (the specialty table is indexed): they are read in three queries, without building
+model objects, and handed to the pure matcher (`rules.matching`). The rest of the network
+counts as excluded by specialty.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from medreview.network.models import Licence, Physician, PhysicianSpecialty
+from medreview.rules import matching
+from medreview.rules.jurisdictions import JurisdictionRules, default_rules
+from medreview.rules.model import Referral
+
+
+def load_network(codes: Iterable[str]) -> matching.Network:
+    """The active physicians having any of the specialty codes, as the matcher's network."""
+    codes = sorted(set(codes))
+    members = PhysicianSpecialty.objects.filter(code__in=codes, physician__active=True)
+    ids = members.values("physician_id")
+    specialties: dict[int, list[str]] = defaultdict(list)
+    for pid, code in PhysicianSpecialty.objects.filter(physician_id__in=ids).values_list(
+        "physician_id", "code"
+    ):
+        specialties[pid].append(code)
+    licences: dict[int, list[matching.Licence]] = defaultdict(list)
+    for pid, state, expires, verified in Licence.objects.filter(physician_id__in=ids).values_list(
+        "physician_id", "state", "expires", "verified_on"
+    ):
+        licences[pid].append(matching.Licence(state, expires, verified))
+    rows = Physician.objects.filter(id__in=ids).values_list(
+        "id",
+        "npi",
+        "name",
+        "board_certified",
+        "board_verified_on",
+        "sanctions_checked_on",
+        "sanctioned",
+        "zip",
+        "latitude",
+        "longitude",
+        "offers_peer_review",
+        "offers_ime",
+        "languages",
+        "weekly_capacity",
+        "open_assignments",
+        "median_turnaround_days",
+        "qa_score",
+        "affiliations",
+        "fee_peer_review",
+        "fee_ime",
+    )
+    physicians = [
+        matching.Physician(
+            npi=npi,
+            name=name,
+            specialties=tuple(specialties[pid]),
+            licences=tuple(licences[pid]),
+            services=frozenset(s for s, on in (("peer_review", peer), ("ime", ime)) if on),
+            zip=zip_code,
+            latitude=lat,
+            longitude=lon,
+            board_certified=board,
+            board_verified_on=board_on,
+            sanctions_checked_on=sanctions_on,
+            sanctioned=sanctioned,
+            languages=frozenset(languages or ["en"]),
+            weekly_capacity=capacity,
+            open_assignments=taken,
+            median_turnaround_days=turnaround,
+            qa_score=qa,
+            affiliations=frozenset(affiliations or []),
+            fee_peer_review=float(fee_peer) if fee_peer is not None else None,
+            fee_ime=float(fee_ime) if fee_ime is not None else None,
+        )
+        for (
+            pid,
+            npi,
+            name,
+            board,
+            board_on,
+            sanctions_on,
+            sanctioned,
+            zip_code,
+            lat,
+            lon,
+            peer,
+            ime,
+            languages,
+            capacity,
+            taken,
+            turnaround,
+            qa,
+            affiliations,
+            fee_peer,
+            fee_ime,
+        ) in rows
+    ]
+    return matching.Network(physicians, total=Physician.objects.filter(active=True).count())
+
+
+def match_referral(
+    referral: Referral,
+    service: str,
+    *,
+    top: int = 10,
+    rules: JurisdictionRules | None = None,
+) -> matching.Match:
+    """The candidates of the network for a referral's review or exam."""
+    request = matching.request_for(referral, service, top=top)
+    # A treating provider who is in the network brings their groups into the conflict
+    # check, even when their specialty keeps them out of the pool.
+    groups = {
+        g
+        for found in Physician.objects.filter(npi__in=sorted(request.treating_npis)).values_list(
+            "affiliations", flat=True
+        )
+        for g in (found or [])
+    }
+    if groups:
+        request = replace(request, treating_groups=request.treating_groups | groups)
+    network = load_network(matching.similar_codes(request.specialties))
+    return matching.match(network, request, rules or default_rules())

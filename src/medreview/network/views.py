@@ -1,0 +1,184 @@
+"""Pages of the physician network for the review desk: find physicians, see one with what
+is due for credentialing, edit them and record verified credentials (administrators), and
+the candidates for a referral (on the case page). A client's user sees none of it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from medreview.claims.actions import ActionError
+from medreview.network.actions import do_update_physician, do_verify_credential
+from medreview.network.forms import CredentialForm, PhysicianForm
+from medreview.network.models import Physician, due_after
+from medreview.rules import taxonomy
+from medreview.rules.calendars import is_jurisdiction
+
+DUE_SOON_DAYS = 60
+PAGE = 50
+
+
+def _staff_only(request: HttpRequest) -> HttpResponse | None:
+    if not getattr(request.user, "is_review_staff", False):
+        return render(request, "claims/forbidden.html", status=403)
+    return None
+
+
+@login_required
+def physicians(request: HttpRequest) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    q = request.GET.get("q", "").strip()
+    specialty_text = request.GET.get("specialty", "").strip()
+    state = request.GET.get("state", "").strip().upper()
+    rows = Physician.objects.all()
+    notes = []
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(npi=q))
+    if specialty_text:
+        found = taxonomy.specialty(specialty_text)
+        if found is None:
+            notes.append(f"No specialty is called {specialty_text!r}.")
+            rows = rows.none()
+        else:
+            rows = rows.filter(specialties__code=found.code)
+    if state:
+        if not is_jurisdiction(state):
+            notes.append(f"{state!r} is not a US state code.")
+            rows = rows.none()
+        else:
+            rows = rows.filter(licences__state=state, licences__expires__gte=date.today())
+    page = Paginator(
+        rows.distinct().prefetch_related("specialties", "licences").order_by("name"), PAGE
+    ).get_page(request.GET.get("page"))
+    today = date.today()
+    items = [{"p": p, "status": credential_status(p, today)} for p in page]
+    return render(
+        request,
+        "network/physicians.html",
+        {
+            "page": page,
+            "items": items,
+            "q": q,
+            "specialty": specialty_text,
+            "state": state,
+            "notes": notes,
+        },
+    )
+
+
+def credential_status(p: Physician, today: date) -> dict[str, Any]:
+    """Each credential with when it is due, and the physician's overall state: `lapsed`
+    (blocks assignment), `due` (within 60 days) or `current`."""
+    items: list[tuple[str, date | None, str, str]] = []
+    for lic in p.licences.all():
+        if lic.expires < today:
+            items.append((f"{lic.state} licence", None, "expired", f"expired {lic.expires}"))
+            continue
+        items.append(_item(f"{lic.state} licence (expires {lic.expires})", lic.verified_on, today))
+    if p.board_certified:
+        items.append(_item("board certification", p.board_verified_on, today))
+    items.append(_item("sanctions check", p.sanctions_checked_on, today))
+    if p.sanctioned:
+        items.append(("sanctions", None, "lapsed", "a sanction is on record"))
+    states = {i[2] for i in items}
+    overall = "lapsed" if "lapsed" in states else "due" if "due" in states else "current"
+    return {"items": items, "overall": overall}
+
+
+def _item(label: str, verified_on: date | None, today: date) -> tuple[str, date | None, str, str]:
+    due = due_after(verified_on)
+    if due is None:
+        return (label, None, "lapsed", "never verified")
+    if due <= today:
+        return (label, due, "lapsed", f"re-verification was due {due}")
+    if due <= today + timedelta(days=DUE_SOON_DAYS):
+        return (label, due, "due", f"re-verify by {due}")
+    return (label, due, "current", f"verified {verified_on}; next due {due}")
+
+
+@login_required
+def physician(request: HttpRequest, npi: str) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    p = get_object_or_404(Physician.objects.prefetch_related("specialties", "licences"), npi=npi)
+    return _render_physician(request, p)
+
+
+def _render_physician(
+    request: HttpRequest,
+    p: Physician,
+    *,
+    form: PhysicianForm | None = None,
+    credential_form: CredentialForm | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    specialties = []
+    for s in p.specialties.all():
+        found = taxonomy.specialty(s.code)
+        specialties.append((s.code, found.name if found else "unknown code"))
+    return render(
+        request,
+        "network/physician.html",
+        {
+            "p": p,
+            "specialties": specialties,
+            "status": credential_status(p, date.today()),
+            "form": form or PhysicianForm(instance=p),
+            "credential_form": credential_form or CredentialForm(),
+            "can_edit": getattr(request.user, "role", "") == "admin",
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    p = get_object_or_404(Physician, npi=npi)
+    form = PhysicianForm(request.POST, instance=Physician.objects.get(pk=p.pk))
+    if not form.is_valid():
+        return _render_physician(request, p, form=form, status=422)
+    try:
+        do_update_physician(p, actor=request.user, changes=form.changes())
+    except ActionError as exc:
+        return _render_physician(request, p, form=form, error=str(exc), status=exc.status)
+    return redirect("physician", npi=npi)
+
+
+@login_required
+@require_POST
+def verify_credential(request: HttpRequest, npi: str) -> HttpResponse:
+    if (denied := _staff_only(request)) is not None:
+        return denied
+    p = get_object_or_404(Physician, npi=npi)
+    form = CredentialForm(request.POST)
+    if not form.is_valid():
+        return _render_physician(request, p, credential_form=form, status=422)
+    data = form.cleaned_data
+    try:
+        do_verify_credential(
+            p,
+            actor=request.user,
+            credential=data["credential"],
+            verified_on=data["verified_on"],
+            state=data.get("state") or "",
+            expires=data.get("expires"),
+            sanctioned=bool(data.get("sanctioned")),
+        )
+    except ActionError as exc:
+        return _render_physician(
+            request, p, credential_form=form, error=str(exc), status=exc.status
+        )
+    return redirect("physician", npi=npi)
