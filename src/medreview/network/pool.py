@@ -18,10 +18,21 @@ from medreview.rules.jurisdictions import JurisdictionRules, default_rules
 from medreview.rules.model import Referral
 
 
-def load_network(codes: Iterable[str]) -> matching.Network:
-    """The active physicians having any of the specialty codes, as the matcher's network."""
+def load_network(codes: Iterable[str], service: str | None = None) -> matching.Network:
+    """The active physicians having any of the specialty codes (and offering the service,
+    when one is named), as the matcher's network."""
     codes = sorted(set(codes))
     members = PhysicianSpecialty.objects.filter(code__in=codes, physician__active=True)
+    without_service = 0
+    if service is not None:
+        offered = (
+            {"physician__offers_ime": True}
+            if service == "ime"
+            else {"physician__offers_peer_review": True}
+        )
+        everyone = members.values("physician_id").distinct().count()
+        members = members.filter(**offered)
+        without_service = everyone - members.values("physician_id").distinct().count()
     ids = members.values("physician_id")
     specialties: dict[int, list[str]] = defaultdict(list)
     for pid, code in PhysicianSpecialty.objects.filter(physician_id__in=ids).values_list(
@@ -101,7 +112,11 @@ def load_network(codes: Iterable[str]) -> matching.Network:
             fee_ime,
         ) in rows
     ]
-    return matching.Network(physicians, total=Physician.objects.filter(active=True).count())
+    return matching.Network(
+        physicians,
+        total=Physician.objects.filter(active=True).count(),
+        without_service=without_service,
+    )
 
 
 def match_referral(
@@ -124,5 +139,5 @@ def match_referral(
     }
     if groups:
         request = replace(request, treating_groups=request.treating_groups | groups)
-    network = load_network(matching.similar_codes(request.specialties))
+    network = load_network(matching.similar_codes(request.specialties), service)
     return matching.match(network, request, rules or default_rules())

@@ -186,11 +186,19 @@ class Network:
     excluded by `specialty`.
     """
 
-    def __init__(self, physicians: Iterable[Physician], *, total: int | None = None) -> None:
+    def __init__(
+        self,
+        physicians: Iterable[Physician],
+        *,
+        total: int | None = None,
+        without_service: int = 0,
+    ) -> None:
         import numpy as np
 
         self.physicians: list[Physician] = list(physicians)
-        self.total = max(total or 0, len(self.physicians))
+        self.total = max(total or 0, len(self.physicians) + without_service)
+        # Physicians of the specialties in question left out as they lack the service.
+        self.without_service = without_service
         n = len(self.physicians)
         by_specialty: dict[str, list[int]] = defaultdict(list)
         by_group: dict[str, list[int]] = defaultdict(list)
@@ -279,7 +287,7 @@ def match(network: Network, request: Request, rules: JurisdictionRules) -> Match
     day = request.received.toordinal()
     wanted = similar_codes(request.specialties)
     idx = network.pool(wanted)
-    excluded: dict[str, int] = {"specialty": network.total - len(idx)}
+    excluded: dict[str, int] = {"specialty": network.total - len(idx) - network.without_service}
     cited: list[str] = []
 
     def keep(rule: str, ok: Any) -> None:
@@ -288,6 +296,7 @@ def match(network: Network, request: Request, rules: JurisdictionRules) -> Match
         idx = idx[ok]
 
     keep("service", network.offers[request.service][idx])
+    excluded["service"] += network.without_service
     licences = _active_licences(network, idx, day)
     keep("licence", np.isin(idx, licences))
     licence_rule = rules.maybe(

@@ -67,7 +67,29 @@ def load_demo() -> list[str]:
             today=date.today(),
         )  # fmt: skip
         done.append(f"referral {number} ({sender.organisation.name})")
+    done += _demo_network([json.loads((c / "referral.json").read_text())["claim"] for c in cases])
     return done
+
+
+DEMO_PHYSICIANS = 3000
+
+
+def _demo_network(claims: list[dict[str, str]]) -> list[str]:
+    """A made-up network around the example claims' states, when the network is empty."""
+    from medreview.network.actions import do_import_network
+    from medreview.network.generate import roster
+    from medreview.network.models import Physician
+    from medreview.rules.roster import read_roster, rows_to_csv
+
+    if Physician.objects.exists():
+        return []
+    states = tuple(sorted({c["jurisdiction"] for c in claims})) or ("CA",)
+    rows, _ = read_roster(
+        rows_to_csv(roster(DEMO_PHYSICIANS, seed=1, today=date.today(), states=states)),
+        today=date.today(),
+    )
+    do_import_network(rows, actor="demo", source="demo roster")
+    return [f"physician network of {len(rows):,} (made up) in {', '.join(states)}"]
 
 
 def print_logins(port: int) -> None:

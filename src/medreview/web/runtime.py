@@ -26,6 +26,15 @@ def setup(*, migrate: bool = True) -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
+def migrate_if_new() -> None:
+    """Apply the migrations when the database has no physician network table yet."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if "network_physician" not in connection.introspection.table_names():
+        call_command("migrate", verbosity=0, interactive=False)
+
+
 def requeue_unfinished(*, reclaim_running: bool) -> int:
     """Queue again the reading of every referral not yet triaged whose task is not waiting
     in the queue: a worker killed mid-file loses nothing.
