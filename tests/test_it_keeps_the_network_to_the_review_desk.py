@@ -83,9 +83,11 @@ def test_the_review_desk_sees_a_referrals_candidates_and_a_client_does_not(peopl
     bad = api(people.token(people.coordinator)).get(f"/api/v1/referrals/{rid}/candidates?service=x")
     assert bad.status_code == 422
 
-    page = _login(people.coordinator).get(f"/referrals/{rid}/")
+    assert b"Avery Chen" not in _login(people.coordinator).get(f"/referrals/{rid}/").content
+    page = _login(people.coordinator).get(f"/referrals/{rid}/?service=peer_review")
     assert b"Avery Chen, MD" in page.content and b"Col League" not in page.content
-    assert b"Avery Chen" not in _login(people.adjuster_a).get(f"/referrals/{rid}/").content
+    asked = _login(people.adjuster_a).get(f"/referrals/{rid}/?service=peer_review")
+    assert b"Avery Chen" not in asked.content and b"Find peer reviewers" not in asked.content
 
 
 def test_staff_find_physicians_and_a_client_or_physician_is_refused(people: Any) -> None:

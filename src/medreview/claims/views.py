@@ -170,15 +170,14 @@ def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
 def _candidates(
     request: HttpRequest, referral: Referral, triage: dict[str, Any]
 ) -> tuple[dict[str, Any] | None, str | None, str]:
-    """For the review desk: the physicians who may take the review (or, when the path
-    starts with an exam or `?service=ime` asks, the exam), best first."""
+    """For the review desk, when asked (`?service=peer_review|ime`): the physicians who may
+    take the review or the exam, best first. Not on every view of the page: a match reads
+    part of the network."""
+    service = request.GET.get("service", "")
     if not getattr(request.user, "is_review_staff", False) or not triage:
         return None, None, ""
-    service = request.GET.get("service") or (
-        "ime" if triage.get("path") == "ime_first" else "peer_review"
-    )
     if service not in ("peer_review", "ime"):
-        service = "peer_review"
+        return None, None, "ime" if triage.get("path") == "ime_first" else "peer_review"
     try:
         return candidates_for(referral, request.user, service, CANDIDATES_SHOWN), None, service
     except ActionError as exc:

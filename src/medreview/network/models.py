@@ -8,21 +8,7 @@ The network belongs to the review desk; no client sees it. A physician is keyed 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import models
-
-from medreview.rules.matching import REVERIFY_YEARS
-
-
-def due_after(verified_on: date | None) -> date | None:
-    """When a credential verified on that day must be verified again."""
-    if verified_on is None:
-        return None
-    try:
-        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS)
-    except ValueError:  # 29 February
-        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS, day=28)
 
 
 class Physician(models.Model):

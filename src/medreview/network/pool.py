@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from medreview.network.models import Licence, Physician, PhysicianSpecialty
 from medreview.rules import matching
@@ -44,79 +45,51 @@ def load_network(codes: Iterable[str], service: str | None = None) -> matching.N
         "physician_id", "state", "expires", "verified_on"
     ):
         licences[pid].append(matching.Licence(state, expires, verified))
-    rows = Physician.objects.filter(id__in=ids).values_list(
-        "id",
-        "npi",
-        "name",
-        "board_certified",
-        "board_verified_on",
-        "sanctions_checked_on",
-        "sanctioned",
-        "zip",
-        "latitude",
-        "longitude",
-        "offers_peer_review",
-        "offers_ime",
-        "languages",
-        "weekly_capacity",
-        "open_assignments",
-        "median_turnaround_days",
-        "qa_score",
-        "affiliations",
-        "fee_peer_review",
-        "fee_ime",
-    )
     physicians = [
-        matching.Physician(
-            npi=npi,
-            name=name,
-            specialties=tuple(specialties[pid]),
-            licences=tuple(licences[pid]),
-            services=frozenset(s for s, on in (("peer_review", peer), ("ime", ime)) if on),
-            zip=zip_code,
-            latitude=lat,
-            longitude=lon,
-            board_certified=board,
-            board_verified_on=board_on,
-            sanctions_checked_on=sanctions_on,
-            sanctioned=sanctioned,
-            languages=frozenset(languages or ["en"]),
-            weekly_capacity=capacity,
-            open_assignments=taken,
-            median_turnaround_days=turnaround,
-            qa_score=qa,
-            affiliations=frozenset(affiliations or []),
-            fee_peer_review=float(fee_peer) if fee_peer is not None else None,
-            fee_ime=float(fee_ime) if fee_ime is not None else None,
-        )
-        for (
-            pid,
-            npi,
-            name,
-            board,
-            board_on,
-            sanctions_on,
-            sanctioned,
-            zip_code,
-            lat,
-            lon,
-            peer,
-            ime,
-            languages,
-            capacity,
-            taken,
-            turnaround,
-            qa,
-            affiliations,
-            fee_peer,
-            fee_ime,
-        ) in rows
+        _physician(row, specialties[row["id"]], licences[row["id"]])
+        for row in Physician.objects.filter(id__in=ids).values()
     ]
     return matching.Network(
         physicians,
         total=Physician.objects.filter(active=True).count(),
         without_service=without_service,
     )
+
+
+def _physician(
+    row: dict[str, Any], specialties: list[str], licences: list[matching.Licence]
+) -> matching.Physician:
+    services = [
+        s
+        for s, on in (("peer_review", row["offers_peer_review"]), ("ime", row["offers_ime"]))
+        if on
+    ]
+    return matching.Physician(
+        npi=row["npi"],
+        name=row["name"],
+        specialties=tuple(specialties),
+        licences=tuple(licences),
+        services=frozenset(services),
+        zip=row["zip"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        board_certified=row["board_certified"],
+        board_verified_on=row["board_verified_on"],
+        sanctions_checked_on=row["sanctions_checked_on"],
+        sanctioned=row["sanctioned"],
+        languages=frozenset(row["languages"] or ["en"]),
+        weekly_capacity=row["weekly_capacity"],
+        open_assignments=row["open_assignments"],
+        median_turnaround_days=row["median_turnaround_days"],
+        qa_score=row["qa_score"],
+        affiliations=frozenset(row["affiliations"] or []),
+        fee_peer_review=_float(row["fee_peer_review"]),
+        fee_ime=_float(row["fee_ime"]),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def match_referral(

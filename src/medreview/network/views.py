@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from medreview.claims.actions import ActionError
 from medreview.network.actions import do_update_physician, do_verify_credential
 from medreview.network.forms import CredentialForm, PhysicianForm
-from medreview.network.models import Physician, due_after
+from medreview.network.models import Physician
 from medreview.rules import taxonomy
 from medreview.rules.calendars import is_jurisdiction
+from medreview.rules.matching import reverify_by
 
 DUE_SOON_DAYS = 60
 PAGE = 50
@@ -94,7 +95,7 @@ def credential_status(p: Physician, today: date) -> dict[str, Any]:
 
 
 def _item(label: str, verified_on: date | None, today: date) -> tuple[str, date | None, str, str]:
-    due = due_after(verified_on)
+    due = reverify_by(verified_on)
     if due is None:
         return (label, None, "lapsed", "never verified")
     if due <= today:

@@ -33,7 +33,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -225,38 +225,31 @@ class Network:
         self.lic_expires = np.array(lic_expires, dtype=np.int64)
         self.lic_due = np.array(lic_due, dtype=np.int64)
         ps = self.physicians
-        self.offers = {
-            s: np.array([s in p.services for p in ps], dtype=bool).reshape(n) for s in SERVICES
-        }
-        self.board = np.array([p.board_certified for p in ps], dtype=bool).reshape(n)
-        self.board_due = np.array(
-            [_due(p.board_verified_on) if p.board_certified else _NEVER for p in ps],
-            dtype=np.int64,
-        ).reshape(n)
-        self.sanctions_due = np.array(
-            [0 if p.sanctioned else _due(p.sanctions_checked_on) for p in ps], dtype=np.int64
-        ).reshape(n)
-        self.capacity_left = np.array(
-            [p.weekly_capacity - p.open_assignments for p in ps], dtype=np.int64
-        ).reshape(n)
-        self.load = np.array(
-            [p.open_assignments / p.weekly_capacity if p.weekly_capacity else 1.0 for p in ps],
-            dtype=np.float64,
-        ).reshape(n)
-        self.turnaround = np.array([p.median_turnaround_days for p in ps], dtype=np.float64)
-        self.qa = np.array([p.qa_score for p in ps], dtype=np.float64).reshape(n)
+
+        def column(values: Iterable[Any], dtype: Any) -> Any:
+            return np.fromiter(values, dtype=dtype, count=n)
+
+        self.offers = {s: column((s in p.services for p in ps), bool) for s in SERVICES}
+        self.board = column((p.board_certified for p in ps), bool)
+        self.board_due = column(
+            (_due(p.board_verified_on) if p.board_certified else _NEVER for p in ps), np.int64
+        )
+        self.sanctions_due = column(
+            (0 if p.sanctioned else _due(p.sanctions_checked_on) for p in ps), np.int64
+        )
+        self.capacity_left = column((p.weekly_capacity - p.open_assignments for p in ps), np.int64)
+        self.load = column(
+            (p.open_assignments / p.weekly_capacity if p.weekly_capacity else 1.0 for p in ps),
+            np.float64,
+        )
+        self.turnaround = column((p.median_turnaround_days for p in ps), np.float64)
+        self.qa = column((p.qa_score for p in ps), np.float64)
         self.fees = {
-            s: np.array(
-                [f if (f := p.fee(s)) is not None else np.nan for p in ps], dtype=np.float64
-            ).reshape(n)
+            s: column((np.nan if (f := p.fee(s)) is None else f for p in ps), np.float64)
             for s in SERVICES
         }
-        self.latitude = np.array(
-            [p.latitude if p.latitude is not None else np.nan for p in ps], dtype=np.float64
-        ).reshape(n)
-        self.longitude = np.array(
-            [p.longitude if p.longitude is not None else np.nan for p in ps], dtype=np.float64
-        ).reshape(n)
+        self.latitude = column((np.nan if p.latitude is None else p.latitude for p in ps), float)
+        self.longitude = column((np.nan if p.longitude is None else p.longitude for p in ps), float)
 
     def pool(self, codes: Iterable[str]) -> Any:
         """The physicians (indexes, sorted) with any of the specialty codes."""
@@ -268,14 +261,21 @@ class Network:
         return np.unique(np.concatenate(parts))
 
 
-def _due(verified_on: date | None) -> int:
-    """The first day a credential verified on that day is no longer current (0: never verified)."""
+def reverify_by(verified_on: date | None) -> date | None:
+    """The day a credential verified on `verified_on` is no longer current (URAC IR 4:
+    re-verified at least every three years); None when it was never verified."""
     if verified_on is None:
-        return 0
+        return None
     try:
-        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS).toordinal()
-    except ValueError:  # 29 February
-        return (verified_on + timedelta(days=365 * REVERIFY_YEARS + 1)).toordinal()
+        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS)
+    except ValueError:  # verified on 29 February
+        return verified_on.replace(year=verified_on.year + REVERIFY_YEARS, day=28)
+
+
+def _due(verified_on: date | None) -> int:
+    """`reverify_by` as an ordinal, 0 when never verified (lapsed from the start)."""
+    due = reverify_by(verified_on)
+    return 0 if due is None else due.toordinal()
 
 
 def match(network: Network, request: Request, rules: JurisdictionRules) -> Match:
