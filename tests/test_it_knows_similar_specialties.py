@@ -158,6 +158,25 @@ def test_psychiatry_and_neurology_are_not_one_specialty() -> None:
     assert is_similar("Neurology", "Neuromuscular Medicine (Physical Medicine & Rehabilitation)")
 
 
+def test_internal_medicine_surgery_and_pediatrics_are_boards_of_several_specialties() -> None:
+    # A cardiologist is not a nephrologist's peer, though ABIM certifies both.
+    assert not is_similar("Cardiovascular Disease Physician", "Nephrology Physician")
+    assert not is_similar("Gastroenterology Physician", "Rheumatology Physician")
+    assert not is_similar("Internal Medicine", "Cardiovascular Disease Physician")
+    assert not is_similar("Vascular Surgery Physician", "Pediatric Surgery Physician")
+    assert not is_similar("Pediatric Cardiology Physician", "Pediatric Nephrology Physician")
+    # Those that manage the same organs are joined again.
+    assert is_similar("Cardiovascular Disease Physician", "Interventional Cardiology Physician")
+    assert is_similar("Medical Oncology Physician", "Hematology & Oncology Physician")
+    assert is_similar("Gastroenterology Physician", "Hepatology Physician")
+    assert is_similar("Pulmonary Disease Physician", "Critical Care Medicine (Internal Medicine)")
+    assert is_similar("Surgery", "Trauma Surgery Physician")
+    assert is_similar("Internal Medicine", "Family Medicine")  # primary care
+    # A subspecialty left alone is still its own peer.
+    assert is_similar("Nephrology Physician", "Nephrology Physician")
+    assert is_similar("Pediatric Cardiology Physician", "Pediatric Cardiology Physician")
+
+
 def test_a_physical_therapists_care_is_reviewed_by_pmr_orthopaedics_or_sports_medicine() -> None:
     reviewers = similar(PHYSICAL_THERAPIST)
     assert {PHYSICAL_THERAPIST, PMR, ORTHOPAEDICS, SPINE, FAMILY_SPORTS} <= reviewers
@@ -236,12 +255,18 @@ def test_the_table_has_clinically_sized_groups() -> None:
 
 
 def test_no_code_is_left_alone_when_a_classification_is_split() -> None:
+    # Psychiatry & Neurology and Radiology are split in two or three: every code goes to one
+    # side. Internal medicine, surgery and pediatrics are split into their subspecialties,
+    # and a subspecialty no other manages the same organs of (nephrology) stays alone.
     split = taxonomy.table().not_one_specialty
-    assert split  # Psychiatry & Neurology at least
+    both_sides = {taxonomy._key("Psychiatry & Neurology"), taxonomy._key("Radiology")}
+    assert both_sides | {taxonomy._key("Internal Medicine")} <= split
     grouped = set().union(*(g.codes for g in taxonomy.groups()))
     for s in taxonomy.all_specialties():
-        if taxonomy._key(s.classification) in split:
+        if taxonomy._key(s.classification) in both_sides:
             assert s.code in grouped, s.name
+        if taxonomy._key(s.classification) in split and not s.specialization:
+            assert s.code in grouped, s.name  # the general internist, surgeon, pediatrician
 
 
 def test_every_name_in_the_table_resolves() -> None:

@@ -7,7 +7,8 @@ similar when:
 
 1. they are of one NUCC classification (every Orthopaedic Surgery code is similar to every other),
    unless the table switches that off for a classification that is a board's umbrella over
-   distinct specialties (Psychiatry & Neurology);
+   distinct specialties (Psychiatry & Neurology, Radiology, Internal Medicine, Surgery,
+   Pediatrics: a cardiologist is not a nephrologist's peer);
 2. they are in one group of `data/similar_specialties.toml`, the review desk's clinical judgement
    (spine care, pain medicine, hand surgery...): symmetric within the group, not chained across
    groups;
