@@ -53,6 +53,12 @@ Ints = npt.NDArray[np.int64]
 _LARGEST = 2**56
 
 
+def score_cost(score: float) -> int:
+    """A candidate's score from the matcher (0 to 100, one decimal) as a cost: 10 for each
+    point short of 100, so that the least total cost is the highest total score."""
+    return 1000 - round(10 * score)
+
+
 @dataclass(frozen=True)
 class Option:
     """One physician eligible for one review, at a cost (an integer >= 0, lower is better)."""

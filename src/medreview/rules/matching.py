@@ -278,8 +278,18 @@ def _due(verified_on: date | None) -> int:
     return 0 if due is None else due.toordinal()
 
 
-def match(network: Network, request: Request, rules: JurisdictionRules) -> Match:
-    """The best candidates for the request, with the count excluded by each rule."""
+@dataclass(frozen=True)
+class _Eligible:
+    """The physicians (indexes) passing every hard rule, and what the rules decided."""
+
+    idx: Any
+    excluded: dict[str, int]
+    cited: tuple[str, ...]
+    distances: Any  # miles from the claimant of each in `idx`, for an IME; else None
+    limit: float  # the IME distance limit in miles, 0 for a peer review
+
+
+def _eligible(network: Network, request: Request, rules: JurisdictionRules) -> _Eligible:
     import numpy as np
 
     if request.service not in SERVICES:
@@ -321,6 +331,7 @@ def match(network: Network, request: Request, rules: JurisdictionRules) -> Match
     keep("capacity", network.capacity_left[idx] > 0)
     keep("conflict", ~np.isin(idx, _conflicted(network, request)))
     distances = None
+    limit = 0.0
     if request.service == "ime":
         limit_rule = rules.rule(request.jurisdiction, "ime", "ime_distance_limit_miles")
         cited.append(_cite(limit_rule, request.jurisdiction))
@@ -335,20 +346,103 @@ def match(network: Network, request: Request, rules: JurisdictionRules) -> Match
         limit = limit_rule.number
     else:
         excluded["distance"] = 0
-        limit = 0.0
-    scores, parts = _scores(network, idx, request, distances, limit)
+    return _Eligible(
+        idx, {rule: excluded.get(rule, 0) for rule in RULE_ORDER}, tuple(cited), distances, limit
+    )
+
+
+def match(network: Network, request: Request, rules: JurisdictionRules) -> Match:
+    """The best candidates for the request, with the count excluded by each rule."""
+    import numpy as np
+
+    found = _eligible(network, request, rules)
+    scores, parts = _scores(network, found.idx, request, found.distances, found.limit)
     order = np.argsort(-scores, kind="stable")[: request.top]
     candidates = tuple(
-        _candidate(network, int(idx[k]), float(scores[k]), parts, int(k), request, distances)
+        _candidate(
+            network, int(found.idx[k]), float(scores[k]), parts, int(k), request, found.distances
+        )
         for k in order
     )
     return Match(
         service=request.service,
         candidates=candidates,
-        excluded={rule: excluded.get(rule, 0) for rule in RULE_ORDER},
-        eligible=len(idx),
-        rules_cited=tuple(cited),
+        excluded=found.excluded,
+        eligible=len(found.idx),
+        rules_cited=found.cited,
     )
+
+
+def ranked(
+    network: Network, request: Request, rules: JurisdictionRules, *, limit: int
+) -> tuple[tuple[Physician, float], ...]:
+    """The eligible physicians with their scores, best first, at most `limit` of them: what a
+    batch assignment chooses among (the same rules and scores as `match`, without reasons)."""
+    import numpy as np
+
+    found = _eligible(network, request, rules)
+    scores, _ = _scores(network, found.idx, request, found.distances, found.limit)
+    order = np.argsort(-scores, kind="stable")[:limit]
+    return tuple((network.physicians[int(found.idx[k])], float(scores[k])) for k in order)
+
+
+def why_not(physician: Physician, request: Request, rules: JurisdictionRules) -> str | None:
+    """The first hard rule that keeps this physician from the request, in words; None when
+    they may take it. The same rules as `match`, applied to one physician."""
+    found = _eligible(Network([physician]), request, rules)
+    if len(found.idx):
+        return None
+    rule = next(r for r in RULE_ORDER if found.excluded.get(r))
+    return f"{rule}: {physician.name} {_rule_words(rule, physician, request, rules)}"
+
+
+def qualifications(physician: Physician, request: Request) -> tuple[str, ...]:
+    """Why this physician fits the request, in words (specialty, licence, certification,
+    record, fee, distance): the candidate's reasons without the score, which only means
+    something among the other candidates. Kept with an assignment for the claim file."""
+    import numpy as np
+
+    network = Network([physician])
+    idx = np.zeros(1, dtype=np.int64)
+    distances = None
+    if request.service == "ime" and request.claimant is not None:
+        distances = geo.miles_to_many(request.claimant, network.latitude, network.longitude)
+    _, parts = _scores(network, idx, request, distances, 1.0)
+    return _candidate(network, 0, 0.0, parts, 0, request, distances).reasons[:-1]
+
+
+def _rule_words(rule: str, p: Physician, request: Request, rules: JurisdictionRules) -> str:
+    j = request.jurisdiction
+    if rule == "specialty":
+        return (
+            f"has no specialty the same as or similar to the treating provider's "
+            f"({_names(request.specialties) or 'none given'})"
+        )
+    if rule == "service":
+        return f"does not offer {'IMEs' if request.service == 'ime' else 'peer reviews'}"
+    if rule == "licence":
+        return f"holds no licence active on {request.received}"
+    if rule == "jurisdiction_licence":
+        what = "an IME" if request.service == "ime" else "a peer review"
+        return f"holds no active {j} licence, which {j} requires for {what}"
+    if rule == "board_certification":
+        return f"is not board certified, which {j} requires of an examiner"
+    if rule == "credentials":
+        return (
+            "has a sanction on record"
+            if p.sanctioned
+            else "has a credential lapsed or never verified (licence, board certification or "
+            f"sanctions check, each re-verified every {REVERIFY_YEARS} years)"
+        )
+    if rule == "capacity":
+        return f"has no capacity left ({p.open_assignments} of {p.weekly_capacity} taken)"
+    if rule == "conflict":
+        return (
+            "has a conflict of interest: a treating provider of the claim, a colleague of "
+            "one's group, or consulted on the first decision"
+        )
+    limit = rules.rule(j, "ime", "ime_distance_limit_miles").number
+    return f"is farther from the claimant than {j}'s limit of {limit:g} miles"
 
 
 def _cite(rule: Any, jurisdiction: str) -> str:
