@@ -24,6 +24,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bench.measure import Outcome, ms, percentile
 
@@ -35,10 +36,9 @@ CLAIMANTS = (("CA", "93725"), ("NY", "10001"), ("TX", "75201"), ("FL", "33101"),
 
 
 def run(quick: bool) -> Outcome:
-    from medreview.network.generate import SPECIALTIES, roster
-    from medreview.rules import geo
+    from medreview.network.generate import roster
     from medreview.rules.jurisdictions import default_rules
-    from medreview.rules.matching import Licence, Network, Physician, Request, match
+    from medreview.rules.matching import match
     from medreview.rules.roster import read_roster, rows_to_csv
 
     size = 10_000 if quick else 100_000
@@ -51,52 +51,11 @@ def run(quick: bool) -> Outcome:
         assert not rejected, rejected[:3]
 
         start = time.perf_counter()
-        network = Network(
-            Physician(
-                npi=r.npi,
-                name=r.name,
-                specialties=r.specialties,
-                licences=tuple(Licence(x.state, x.expires, r.verified_on) for x in r.licences),
-                services=frozenset(r.services),
-                zip=r.zip,
-                latitude=r.latitude,
-                longitude=r.longitude,
-                board_certified=r.board_certified,
-                board_verified_on=r.verified_on if r.board_certified else None,
-                sanctions_checked_on=r.verified_on,
-                languages=frozenset(r.languages),
-                weekly_capacity=r.weekly_capacity,
-                open_assignments=r.open_assignments,
-                median_turnaround_days=r.median_turnaround_days,
-                qa_score=r.qa_score,
-                affiliations=frozenset(r.affiliations),
-                fee_peer_review=r.fee_peer_review,
-                fee_ime=r.fee_ime,
-            )
-            for r in rows
-        )
+        network = network_of(rows)
         t_index = time.perf_counter() - start
 
-        rng = random.Random(5)
         rules = default_rules()
-        codes = [c for c, _ in SPECIALTIES]
-        requests = []
-        for _ in range(200):
-            state, zip_code = rng.choice(CLAIMANTS)
-            where = geo.centroid(zip_code)
-            assert where is not None
-            requests.append(
-                Request(
-                    service=rng.choice(("peer_review", "ime")),
-                    jurisdiction=state,
-                    received=TODAY,
-                    specialties=(rng.choice(codes),),
-                    treating_npis=frozenset({rng.choice(rows).npi}),
-                    treating_groups=frozenset({rows[rng.randrange(len(rows))].affiliations[0]}),
-                    claimant=(where.latitude, where.longitude),
-                    language=rng.choice(("en", "en", "es")),
-                )
-            )
+        requests = requests_for(rows, 200, random.Random(5))
         match(network, requests[0], rules)  # the first call loads the rule tables
         times, returned = [], []
         for req in requests:
@@ -161,6 +120,64 @@ def run(quick: bool) -> Outcome:
         passed=passed,
         rows=rows_out,
     )
+
+
+def network_of(rows: list[Any]) -> Any:
+    """The matcher's network of the roster's rows (`rules.roster.RosterRow`)."""
+    from medreview.rules.matching import Licence, Network, Physician
+
+    return Network(
+        Physician(
+            npi=r.npi,
+            name=r.name,
+            specialties=r.specialties,
+            licences=tuple(Licence(x.state, x.expires, r.verified_on) for x in r.licences),
+            services=frozenset(r.services),
+            zip=r.zip,
+            latitude=r.latitude,
+            longitude=r.longitude,
+            board_certified=r.board_certified,
+            board_verified_on=r.verified_on if r.board_certified else None,
+            sanctions_checked_on=r.verified_on,
+            languages=frozenset(r.languages),
+            weekly_capacity=r.weekly_capacity,
+            open_assignments=r.open_assignments,
+            median_turnaround_days=r.median_turnaround_days,
+            qa_score=r.qa_score,
+            affiliations=frozenset(r.affiliations),
+            fee_peer_review=r.fee_peer_review,
+            fee_ime=r.fee_ime,
+        )
+        for r in rows
+    )
+
+
+def requests_for(rows: list[Any], count: int, rng: random.Random) -> list[Any]:
+    """Made-up referrals' requests: peer reviews and IMEs, claimants in several states,
+    treating specialties drawn from the roster's, a treating provider and group of it."""
+    from medreview.network.generate import SPECIALTIES
+    from medreview.rules import geo
+    from medreview.rules.matching import Request
+
+    codes = [c for c, _ in SPECIALTIES]
+    requests = []
+    for _ in range(count):
+        state, zip_code = rng.choice(CLAIMANTS)
+        where = geo.centroid(zip_code)
+        assert where is not None
+        requests.append(
+            Request(
+                service=rng.choice(("peer_review", "ime")),
+                jurisdiction=state,
+                received=TODAY,
+                specialties=(rng.choice(codes),),
+                treating_npis=frozenset({rng.choice(rows).npi}),
+                treating_groups=frozenset({rows[rng.randrange(len(rows))].affiliations[0]}),
+                claimant=(where.latitude, where.longitude),
+                language=rng.choice(("en", "en", "es")),
+            )
+        )
+    return requests
 
 
 def _referral() -> dict[str, object]:

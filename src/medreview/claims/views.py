@@ -20,6 +20,7 @@ from medreview.network.api import candidates_for
 from medreview.records.actions import KINDS_CORRECTABLE
 from medreview.records.corrections import corrected, document_name, gap_provider, missing_item
 from medreview.records.models import RecordsRequest
+from medreview.reviews.actions import ASSIGNERS
 from medreview.triage.actions import do_decide_triage
 from medreview.triage.models import PATHS
 
@@ -104,9 +105,11 @@ def render_case(
     *,
     error: str | None = None,
     decision_error: str | None = None,
+    assign_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The case page, with people's corrections applied over the engine's output."""
+
     corrections = list(referral.corrections.select_related("made_by"))
     triage = corrected(referral.triage, corrections) or {}
     # Records are requested once per claim: a request made from another referral of the
@@ -122,6 +125,7 @@ def render_case(
     for doc in triage.get("documents", []):
         doc["name"] = document_name(doc)
     candidates, candidates_error, service = _candidates(request, referral, triage)
+    assignments = list(referral.assignments.select_related("physician"))
     asked = {q.get("id"): q.get("text", "") for q in referral.questions}
     for question in triage.get("questions", []):
         question["text"] = asked.get(question.get("id"), "")
@@ -145,8 +149,12 @@ def render_case(
             "kinds": KINDS_CORRECTABLE,
             "requests": requests,
             "request_statuses": RecordsRequest.STATUSES,
+            "assignments": assignments,
+            "assigned_services": {a.service for a in assignments},
+            "may_assign": getattr(request.user, "role", None) in ASSIGNERS,
+            "assign_error": assign_error,
         },
-        status=422 if decision_error else status if error else 200,
+        status=422 if decision_error else status if (error or assign_error) else 200,
     )
 
 

@@ -103,12 +103,14 @@ def _mount() -> None:
     from medreview.audit.api import router as audit_router
     from medreview.claims.api import router as claims_router
     from medreview.network.api import router as network_router
+    from medreview.reviews.api import router as reviews_router
     from medreview.triage.api import router as triage_router
 
     api.add_router("/referrals", claims_router)
     api.add_router("/referrals", triage_router)
     api.add_router("/referrals", audit_router)
     api.add_router("/referrals", network_router)
+    api.add_router("/referrals", reviews_router)
 
 
 _mount()

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "medreview.records",
     "medreview.triage",
     "medreview.network",
+    "medreview.reviews",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

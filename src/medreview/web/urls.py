@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("medreview.claims.urls")),
     path("", include("medreview.records.urls")),
     path("", include("medreview.network.urls")),
+    path("", include("medreview.reviews.urls")),
 ]

@@ -1,0 +1,334 @@
+"""Assigning reviews and exams to physicians: one at a time (`do_assign_physician`, the
+contract's `POST /api/v1/referrals/{id}/assignments`) or a queue at once (a batch proposed
+in the background by `do_propose_assignments` and applied whole by
+`do_apply_assignment_batch`).
+
+Either way the physician must pass every hard rule of the matcher at the moment of
+assignment (`rules.matching.why_not`), the first rule broken is named, and nothing is
+changed. An assignment takes one of the physician's weekly slots (`open_assignments`) and is
+due after the service's turnaround in the jurisdiction's business days: the peer review
+turnaround for a peer review, the IME lead time for an exam (DESIGN.md section 3, settings).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from dataclasses import replace
+from datetime import date
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from medreview.audit.actions import record
+from medreview.casefolder import parse_referral
+from medreview.claims.actions import ActionError
+from medreview.claims.models import Referral, User
+from medreview.config import rule_settings
+from medreview.network import pool
+from medreview.network.models import Physician
+from medreview.reviews.models import Assignment, AssignmentBatch
+from medreview.reviews.queue import PATH_SERVICES, build_proposal, path_in_force, waiting_reviews
+from medreview.rules import matching
+from medreview.rules.calendars import holidays_for
+from medreview.rules.clocks import add_business_days
+from medreview.rules.jurisdictions import default_rules
+
+log = logging.getLogger(__name__)
+ASSIGNERS = ("coordinator", "scheduler")  # INTERFACES.md, "HTTP API"
+SERVICE_NAMES = {"peer_review": "peer review", "ime": "IME"}
+_NOT_READY = {
+    AssignmentBatch.COMPUTING: "this proposal is still being computed",
+    AssignmentBatch.APPLIED: "this proposal was applied already",
+    AssignmentBatch.FAILED: "this proposal could not be computed: make a new one",
+}
+
+
+def _may_assign(actor: User) -> None:
+    if getattr(actor, "role", None) not in ASSIGNERS:
+        raise ActionError("only a coordinator or a scheduler assigns physicians", status=403)
+
+
+def due_date(referral: Referral, service: str, today: date) -> date:
+    settings = rule_settings(os.environ)
+    days = settings.ime_lead_time_days if service == "ime" else settings.peer_review_turnaround_days
+    holidays = holidays_for(referral.jurisdiction, today.year, today.year + 1)
+    return add_business_days(today, days, holidays)
+
+
+def do_assign_physician(
+    referral: Referral, *, actor: User, service: str, npi: str, today: date | None = None
+) -> Assignment:
+    """Give the referral's peer review or IME to the physician of this NPI, if they pass
+    every hard rule now; otherwise raise (409) naming the first rule they break."""
+    _may_assign(actor)
+    if service not in SERVICE_NAMES:
+        raise ActionError("service must be 'peer_review' or 'ime'", field="service")
+    npi = (npi or "").strip()
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        row = Physician.objects.select_for_update().filter(npi=npi).first()
+        if row is None or not row.active:
+            raise ActionError(f"no active physician of the network has NPI {npi!r}", field="npi")
+        _check_waiting(referral, service)
+        request = _request(referral, service)
+        physician = pool.load_physicians([npi])[npi]
+        if (why := matching.why_not(physician, request, default_rules())) is not None:
+            raise ActionError(why, status=409)
+        made = _give(referral, service, row, physician, request, actor=actor, today=today)
+        record(
+            "assignment.created",
+            actor=actor,
+            referral=referral,
+            detail=_detail(made),
+        )
+    return made
+
+
+def do_propose_assignments(*, actor: User) -> AssignmentBatch:
+    """Start computing a proposal for the queue of waiting reviews (in the background)."""
+    _may_assign(actor)
+    with transaction.atomic():
+        batch = AssignmentBatch.objects.create(created_by=actor)
+        record(
+            "assignment_batch.requested",
+            actor=actor,
+            organisation=actor.organisation,
+            detail={"batch": batch.pk},
+        )
+        transaction.on_commit(partial(_enqueue_proposal, batch.pk))
+    return batch
+
+
+def do_compute_assignment_batch(batch_id: int) -> AssignmentBatch | None:
+    """The background half of `do_propose_assignments`; safe to run twice (a batch already
+    computed is left as it is)."""
+    batch = AssignmentBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.status != AssignmentBatch.COMPUTING:
+        return batch
+    try:
+        waiting, undecided = waiting_reviews()
+        proposal = build_proposal(waiting)
+        proposal["undecided"] = undecided
+    except Exception as exc:
+        # Kept on the batch, so that its page stops waiting and says so. Only a ValueError's
+        # message is ours (a referral the matcher cannot read); others might quote a record.
+        error = (
+            str(exc) if isinstance(exc, ValueError) else f"internal error ({type(exc).__name__})"
+        )
+        log.error("assignment batch %s failed: %s", batch_id, type(exc).__name__)
+        AssignmentBatch.objects.filter(pk=batch_id, status=AssignmentBatch.COMPUTING).update(
+            status=AssignmentBatch.FAILED, error=error[:500]
+        )
+        return AssignmentBatch.objects.get(pk=batch_id)
+    with transaction.atomic():
+        batch = AssignmentBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != AssignmentBatch.COMPUTING:
+            return batch
+        batch.proposal = proposal
+        batch.status = AssignmentBatch.READY
+        batch.save(update_fields=["proposal", "status"])
+        optimal = proposal["optimal"]
+        record(
+            "assignment_batch.proposed",
+            actor="system",
+            organisation=batch.created_by.organisation,
+            detail={
+                "batch": batch.pk,
+                "reviews": len(proposal["reviews"]),
+                "assigned": len(optimal["assignments"]),
+                "total_cost": optimal["total_cost"],
+                "bound": optimal["bound"],
+                "greedy_cost": proposal["greedy"]["total_cost"],
+                "greedy_assigned": len(proposal["greedy"]["assignments"]),
+            },
+        )
+    return batch
+
+
+def do_apply_assignment_batch(
+    batch: AssignmentBatch, *, actor: User, today: date | None = None
+) -> list[Assignment]:
+    """Apply the batch's optimal proposal, all of it or nothing: each review must still be
+    waiting and each physician still pass every hard rule, counting the slots this batch
+    takes; otherwise raise (409) naming what changed, so that a new proposal is made."""
+    _may_assign(actor)
+    today = today or timezone.localdate()
+    rules = default_rules()
+    with transaction.atomic():
+        batch = AssignmentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != AssignmentBatch.READY or batch.proposal is None:
+            raise ActionError(
+                _NOT_READY.get(batch.status, "this proposal cannot be applied"), status=409
+            )
+        chosen = batch.proposal["optimal"]["assignments"]
+        pairs = [(key.split(":", 1), found) for key, found in chosen.items()]
+        referrals = Referral.objects.select_for_update().in_bulk([rid for (rid, _), _ in pairs])
+        rows = Physician.objects.select_for_update().in_bulk(
+            [found["npi"] for _, found in pairs], field_name="npi"
+        )
+        physicians = pool.load_physicians(rows)
+        problems: list[str] = []
+        made: list[Assignment] = []
+        for (rid, service), found in pairs:
+            referral = referrals.get(uuid.UUID(rid))
+            npi = found["npi"]
+            if referral is None:
+                problems.append(f"a referral of this proposal no longer exists ({rid})")
+                continue
+            try:
+                _check_waiting(referral, service)
+                if not still_called_for(referral, service):
+                    raise ActionError(
+                        f"the triage decision in force no longer calls for "
+                        f"{'an IME' if service == 'ime' else 'a peer review'}"
+                    )
+                request = _request(referral, service)
+            except ActionError as exc:
+                problems.append(f"claim {referral.claim_number}: {exc}")
+                continue
+            physician = physicians.get(npi)
+            why = (
+                "the physician left the network"
+                if physician is None or not rows[npi].active
+                else matching.why_not(physician, request, rules)
+            )
+            if why is not None:
+                problems.append(f"claim {referral.claim_number}, {SERVICE_NAMES[service]}: {why}")
+                continue
+            assert physician is not None
+            made.append(
+                _give(
+                    referral,
+                    service,
+                    rows[npi],
+                    physician,
+                    request,
+                    actor=actor,
+                    today=today,
+                    batch=batch,
+                    score=found["score"],
+                )
+            )
+            # The next review of this batch sees the slot taken.
+            physicians[npi] = replace(physician, open_assignments=physician.open_assignments + 1)
+        if problems:  # raising rolls back every assignment made above
+            shown = "; ".join(problems[:5]) + (
+                f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            )
+            raise ActionError(
+                f"nothing was assigned: {len(problems)} of the {len(pairs)} proposed "
+                f"assignments are no longer possible ({shown}). Make a new proposal.",
+                status=409,
+            )
+        for assignment in made:
+            record(
+                "assignment.created",
+                actor=actor,
+                referral=assignment.referral,
+                detail={**_detail(assignment), "batch": batch.pk},
+            )
+        batch.status = AssignmentBatch.APPLIED
+        batch.applied_by = actor
+        batch.applied = timezone.now()
+        batch.save(update_fields=["status", "applied_by", "applied"])
+        record(
+            "assignment_batch.applied",
+            actor=actor,
+            organisation=actor.organisation,
+            detail={"batch": batch.pk, "assigned": len(made)},
+        )
+    return made
+
+
+def _check_waiting(referral: Referral, service: str) -> None:
+    """Raise (409) unless the referral's records are read and its `service` is not given yet."""
+    if referral.triage is None:
+        raise ActionError("the records are still being read: there is no triage yet", status=409)
+    if referral.status == Referral.CLOSED:
+        raise ActionError("the referral is closed", status=409)
+    taken = (
+        Assignment.objects.filter(referral=referral, service=service)
+        .select_related("physician")
+        .first()
+    )
+    if taken is not None:
+        raise ActionError(
+            f"the {SERVICE_NAMES[service]} is already assigned to {taken.physician.name}",
+            status=409,
+        )
+
+
+def still_called_for(referral: Referral, service: str) -> bool:
+    """Whether the triage decision in force calls for the service (for the batch page)."""
+    path = (
+        Referral.objects.filter(pk=referral.pk)
+        .annotate(p=path_in_force())
+        .values_list("p", flat=True)
+        .first()
+    )
+    return service in PATH_SERVICES.get(path or "", ())
+
+
+def _request(referral: Referral, service: str) -> matching.Request:
+    try:
+        parsed = parse_referral(json.dumps(referral.payload), today=referral.received)
+    except ValueError as exc:
+        raise ActionError(f"the referral cannot be read: {exc}", status=409) from None
+    if service == "ime" and not parsed.claimant_zip:
+        raise ActionError("the claimant's ZIP is needed to assign an IME", status=409)
+    return pool.request_for(parsed, service)
+
+
+def _give(
+    referral: Referral,
+    service: str,
+    row: Physician,
+    physician: matching.Physician,
+    request: matching.Request,
+    *,
+    actor: User,
+    today: date,
+    batch: AssignmentBatch | None = None,
+    score: float | None = None,
+) -> Assignment:
+    made = Assignment.objects.create(
+        referral=referral,
+        service=service,
+        physician=row,
+        due=due_date(referral, service, today),
+        score=score,
+        reasons=list(matching.qualifications(physician, request)),
+        batch=batch,
+        assigned_by=actor,
+    )
+    Physician.objects.filter(pk=row.pk).update(
+        open_assignments=F("open_assignments") + 1, updated=timezone.now()
+    )
+    if referral.status == Referral.TRIAGED:
+        referral.status = Referral.IN_REVIEW
+        referral.save(update_fields=["status", "updated"])
+    return made
+
+
+def _detail(made: Assignment) -> dict[str, Any]:
+    return {
+        "assignment": made.pk,
+        "service": made.service,
+        "npi": made.physician.npi,
+        "physician": made.physician.name,
+        "due": made.due.isoformat(),
+        "score": made.score,
+    }
+
+
+def _enqueue_proposal(batch_id: int) -> None:
+    from medreview.reviews.tasks import propose_assignments
+
+    propose_assignments.enqueue(batch_id)

@@ -1,0 +1,189 @@
+"""Pages for assigning physicians: the batch page (the queue of waiting reviews, the optimal
+proposal beside the greedy one, and the button that applies it) and the case page's
+"Assign" button. The review desk sees them; a coordinator or a scheduler acts; a client's
+user and a physician get 403 and change nothing."""
+
+from __future__ import annotations
+
+from statistics import mean
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from medreview.claims.access import referral_or_404
+from medreview.claims.actions import ActionError
+from medreview.claims.views import render_case
+from medreview.reviews.actions import (
+    ASSIGNERS,
+    do_apply_assignment_batch,
+    do_assign_physician,
+    do_propose_assignments,
+)
+from medreview.reviews.models import AssignmentBatch
+from medreview.reviews.queue import waiting_reviews
+
+
+def _denied(request: HttpRequest) -> HttpResponse | None:
+    if not getattr(request.user, "is_review_staff", False):
+        return render(request, "claims/forbidden.html", status=403)
+    return None
+
+
+@login_required
+def batches(request: HttpRequest) -> HttpResponse:
+    """The latest proposal, or the queue waiting for one."""
+    if (denied := _denied(request)) is not None:
+        return denied
+    latest = AssignmentBatch.objects.select_related("created_by", "applied_by").first()
+    return _render(request, latest)
+
+
+@login_required
+def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    if (denied := _denied(request)) is not None:
+        return denied
+    found = get_object_or_404(
+        AssignmentBatch.objects.select_related("created_by", "applied_by"), pk=batch_id
+    )
+    return _render(request, found)
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    if (denied := _denied(request)) is not None:
+        return denied
+    try:
+        made = do_propose_assignments(actor=request.user)  # type: ignore[arg-type]
+    except ActionError as exc:
+        return _render(request, None, error=str(exc), status=exc.status)
+    return redirect("assignment-batch", batch_id=made.pk)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
+    if (denied := _denied(request)) is not None:
+        return denied
+    found = get_object_or_404(AssignmentBatch, pk=batch_id)
+    try:
+        do_apply_assignment_batch(found, actor=request.user)  # type: ignore[arg-type]
+    except ActionError as exc:
+        found.refresh_from_db()
+        return _render(request, found, error=str(exc), status=exc.status)
+    return redirect("assignment-batch", batch_id=found.pk)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, referral_id: object) -> HttpResponse:
+    """The case page's "Assign" button on a candidate."""
+    referral = referral_or_404(request.user, referral_id)
+    service = request.POST.get("service", "")
+    try:
+        do_assign_physician(
+            referral,
+            actor=request.user,  # type: ignore[arg-type]
+            service=service,
+            npi=request.POST.get("npi", ""),
+        )
+    except ActionError as exc:
+        if exc.status == 403:
+            return render(request, "claims/forbidden.html", status=403)
+        return render_case(request, referral, assign_error=str(exc), status=exc.status)
+    return redirect(f"/referrals/{referral.pk}/#assignments")
+
+
+def _render(
+    request: HttpRequest,
+    found: AssignmentBatch | None,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "batch": found,
+        "error": error,
+        "may_assign": getattr(request.user, "role", None) in ASSIGNERS,
+    }
+    if found is None or found.status != AssignmentBatch.READY:
+        waiting, undecided = waiting_reviews()
+        context.update(waiting=len(waiting), undecided=undecided)
+    if found is not None and found.proposal:
+        context.update(_comparison(found.proposal))
+    return render(request, "reviews/batch.html", context, status=status)
+
+
+def _comparison(proposal: dict[str, Any]) -> dict[str, Any]:
+    """The optimal and greedy proposals side by side: a row per review, and totals."""
+    physicians = proposal["physicians"]
+    rows = []
+    for review in proposal["reviews"]:
+        key = review["key"]
+        best = proposal["optimal"]["assignments"].get(key)
+        greedy = proposal["greedy"]["assignments"].get(key)
+        rows.append(
+            {
+                **review,
+                "best": _pick(best, physicians),
+                "greedy": _pick(greedy, physicians),
+                "differs": (best or {}).get("npi") != (greedy or {}).get("npi"),
+            }
+        )
+    return {
+        "rows": rows,
+        "skipped": proposal.get("skipped", []),
+        "undecided_then": proposal.get("undecided", 0),
+        "summary": [
+            _summary("Optimal (OR-Tools)", proposal["optimal"], proposal),
+            _summary("Greedy (most urgent first)", proposal["greedy"], proposal),
+        ],
+        "bound": proposal["optimal"]["bound"],
+        "proven": proposal["optimal"]["optimal"],
+        "saving": _saving(proposal),
+    }
+
+
+def _pick(chosen: dict[str, Any] | None, physicians: dict[str, Any]) -> dict[str, Any] | None:
+    if chosen is None:
+        return None
+    return {**chosen, "name": physicians[chosen["npi"]]["name"]}
+
+
+def _summary(label: str, side: dict[str, Any], proposal: dict[str, Any]) -> dict[str, Any]:
+    physicians = proposal["physicians"]
+    service = {r["key"]: r["service"] for r in proposal["reviews"]}
+    chosen = side["assignments"]
+    fees = [
+        physicians[a["npi"]][f"fee_{service[key]}"]
+        for key, a in chosen.items()
+        if physicians[a["npi"]][f"fee_{service[key]}"] is not None
+    ]
+    return {
+        "label": label,
+        "assigned": len(chosen),
+        "unassigned": len(side["unassigned"]),
+        "score": round(mean(a["score"] for a in chosen.values()), 1) if chosen else None,
+        "fees": sum(fees),
+        "turnaround": (
+            round(mean(physicians[a["npi"]]["turnaround"] for a in chosen.values()), 1)
+            if chosen
+            else None
+        ),
+        "cost": side["total_cost"],
+        "seconds": side["seconds"],
+    }
+
+
+def _saving(proposal: dict[str, Any]) -> str:
+    best, greedy = proposal["optimal"], proposal["greedy"]
+    more = len(best["assignments"]) - len(greedy["assignments"])
+    if more > 0:
+        return f"The optimal proposal assigns {more} more review{'s' if more != 1 else ''}."
+    if greedy["total_cost"] > best["total_cost"] and best["total_cost"]:
+        pct = 100 * (greedy["total_cost"] - best["total_cost"]) / best["total_cost"]
+        return f"The greedy proposal costs {pct:.1f}% more for the same number of reviews."
+    return "The greedy proposal is as good here."
