@@ -11,31 +11,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from test_it_keeps_the_network_to_the_review_desk import COLLEAGUE, SURGEON
-from web import api, run_worker, send
+from web import api, import_roster, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.models import Referral
-from medreview.network.actions import do_import_network
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment
-from medreview.rules.roster import read_roster, rows_to_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _network() -> None:
-    rows, rejected = read_roster(rows_to_csv([SURGEON, COLLEAGUE]), today=date(2026, 5, 1))
-    assert not rejected
-    do_import_network(rows, actor="cli", source="test")
-
-
-def _login(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def _state() -> tuple[int, list[int], int]:
@@ -53,7 +38,7 @@ def _triaged(people: Any) -> str:
 
 
 def test_a_coordinator_assigns_through_the_api(people: Any) -> None:
-    _network()
+    import_roster(SURGEON, COLLEAGUE)
     rid = _triaged(people)
     url = f"/api/v1/referrals/{rid}/assignments"
     coordinator = api(people.token(people.coordinator))
@@ -83,7 +68,7 @@ def test_a_coordinator_assigns_through_the_api(people: Any) -> None:
 
 
 def test_a_physician_who_breaks_a_rule_is_refused_with_the_rule_named(people: Any) -> None:
-    _network()
+    import_roster(SURGEON, COLLEAGUE)
     rid = _triaged(people)
     url = f"/api/v1/referrals/{rid}/assignments"
     coordinator = api(people.token(people.coordinator))
@@ -108,7 +93,7 @@ def test_a_physician_who_breaks_a_rule_is_refused_with_the_rule_named(people: An
 
 
 def test_only_the_desks_coordinators_and_schedulers_assign(people: Any) -> None:
-    _network()
+    import_roster(SURGEON, COLLEAGUE)
     rid = _triaged(people)
     url = f"/api/v1/referrals/{rid}/assignments"
     body = {"service": "peer_review", "npi": SURGEON["npi"]}
@@ -118,16 +103,16 @@ def test_only_the_desks_coordinators_and_schedulers_assign(people: Any) -> None:
     for user in (people.adjuster_b, people.physician):
         answer = api(people.token(user)).post(url, body, content_type="application/json")
         assert answer.status_code == 404
-    assert _login(people.adjuster_a).post(f"/referrals/{rid}/assign/", body).status_code == 403
-    assert _login(people.adjuster_b).post(f"/referrals/{rid}/assign/", body).status_code == 404
+    assert login(people.adjuster_a).post(f"/referrals/{rid}/assign/", body).status_code == 403
+    assert login(people.adjuster_b).post(f"/referrals/{rid}/assign/", body).status_code == 404
     assert _state() == before
     assert Referral.objects.get(pk=rid).status == Referral.TRIAGED
 
 
 def test_the_case_page_assigns_a_candidate_and_shows_who_has_it(people: Any) -> None:
-    _network()
+    import_roster(SURGEON, COLLEAGUE)
     rid = _triaged(people)
-    staff = _login(people.coordinator)
+    staff = login(people.coordinator)
     listed = staff.get(f"/referrals/{rid}/?service=ime")
     assert b'aria-label="Assign Avery Chen, MD"' in listed.content
 
@@ -141,6 +126,6 @@ def test_the_case_page_assigns_a_candidate_and_shows_who_has_it(people: Any) -> 
     assert "Assigned" in page and "Avery Chen, MD" in page
     assert 'aria-label="Assign' not in page  # the IME is given: no more buttons for it
     # The client sees who has the exam, not the network.
-    client_page = _login(people.adjuster_a).get(f"/referrals/{rid}/").content.decode()
+    client_page = login(people.adjuster_a).get(f"/referrals/{rid}/").content.decode()
     assert "Avery Chen, MD" in client_page and "/network/" not in client_page
-    assert _login(people.adjuster_b).get(f"/referrals/{rid}/").status_code == 404
+    assert login(people.adjuster_b).get(f"/referrals/{rid}/").status_code == 404

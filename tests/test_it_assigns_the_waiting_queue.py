@@ -7,22 +7,19 @@ world has overtaken is refused whole; a client and a physician see and change no
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from cases import referral
 from django.test import Client
 from test_it_keeps_the_network_to_the_review_desk import SURGEON
-from web import run_worker, send
+from web import import_roster, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
 from medreview.claims.models import Referral
-from medreview.network.actions import do_import_network
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.rules.roster import read_roster, rows_to_csv
 from medreview.triage.actions import do_decide_triage
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,16 +60,8 @@ SECOND_CLAIM = referral(
 UNDECIDED = referral(claim={"number": "WC-UNDECIDED-3"})
 
 
-def _login(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def _queue(people: Any) -> tuple[str, str]:
-    rows, rejected = read_roster(rows_to_csv([BEST, SECOND]), today=date(2026, 5, 1))
-    assert not rejected
-    do_import_network(rows, actor="cli", source="test")
+    import_roster(BEST, SECOND)
     token = people.token(people.adjuster_a)
     ids = [send(token, r).json()["id"] for r in (FIRST_CLAIM, SECOND_CLAIM, UNDECIDED)]
     run_worker()
@@ -112,7 +101,7 @@ def test_the_optimal_proposal_assigns_more_than_the_greedy_and_is_applied_whole(
     people: Any,
 ) -> None:
     first, second = _queue(people)
-    staff = _login(people.coordinator)
+    staff = login(people.coordinator)
     queue = staff.get("/assignments/").content.decode()
     assert "<strong>2</strong> reviews waiting for a physician" in queue
     assert "1 triaged referral awaits a triage decision" in queue
@@ -151,7 +140,7 @@ def test_the_optimal_proposal_assigns_more_than_the_greedy_and_is_applied_whole(
 
 def test_a_proposal_the_world_has_overtaken_assigns_nothing(people: Any) -> None:
     _queue(people)
-    staff = _login(people.coordinator)
+    staff = login(people.coordinator)
     batch = _propose(staff)
     # Meanwhile the best surgeon's last slot is taken elsewhere.
     Physician.objects.filter(npi=BEST["npi"]).update(open_assignments=4)
@@ -168,19 +157,19 @@ def test_a_proposal_the_world_has_overtaken_assigns_nothing(people: Any) -> None
 
 def test_only_coordinators_and_schedulers_propose_and_apply(people: Any) -> None:
     _queue(people)
-    batch = _propose(_login(people.coordinator))
+    batch = _propose(login(people.coordinator))
     qa = do_create_user(
         people.reviewer, actor="test", email="quinn@review.example", role="qa", password="x" * 12
     )
     before = _state()
     for user in (people.adjuster_a, people.adjuster_b, people.physician):
-        client = _login(user)
+        client = login(user)
         assert client.get("/assignments/").status_code == 403
         assert client.get(f"/assignments/{batch.pk}/").status_code == 403
         assert client.post("/assignments/propose/").status_code == 403
         assert client.post(f"/assignments/{batch.pk}/apply/").status_code == 403
     # A QA nurse of the desk may look, not act.
-    nurse = _login(qa)
+    nurse = login(qa)
     page = nurse.get(f"/assignments/{batch.pk}/").content.decode()
     assert "Proven optimal" in page and "Apply the optimal" not in page
     assert nurse.post(f"/assignments/{batch.pk}/apply/").status_code == 403
@@ -192,7 +181,7 @@ def test_the_proposal_page_reads_the_same_few_queries_however_long_the_queue(
     people: Any, django_assert_max_num_queries: Any
 ) -> None:
     _queue(people)
-    staff = _login(people.coordinator)
+    staff = login(people.coordinator)
     batch = _propose(staff)
     with django_assert_max_num_queries(8):
         assert staff.get(f"/assignments/{batch.pk}/").status_code == 200
@@ -205,7 +194,7 @@ def test_a_proposal_that_cannot_be_computed_says_why_and_stops_waiting(people: A
     broken = Referral.objects.get(pk=first)
     broken.payload = {**broken.payload, "received": "not a date"}
     broken.save(update_fields=["payload"])
-    staff = _login(people.coordinator)
+    staff = login(people.coordinator)
     staff.post("/assignments/propose/")
     run_worker()
     batch = AssignmentBatch.objects.get()

@@ -9,8 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.test import Client
-from web import api, run_worker, send
+from web import api, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
@@ -51,12 +50,6 @@ def _network() -> None:
     do_import_network(rows, actor="cli", source="test")
 
 
-def _login(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def _admin(people: Any) -> Any:
     return do_create_user(
         people.reviewer, actor="test", email="ada@review.example", role="admin", password="x" * 12
@@ -83,16 +76,16 @@ def test_the_review_desk_sees_a_referrals_candidates_and_a_client_does_not(peopl
     bad = api(people.token(people.coordinator)).get(f"/api/v1/referrals/{rid}/candidates?service=x")
     assert bad.status_code == 422
 
-    assert b"Avery Chen" not in _login(people.coordinator).get(f"/referrals/{rid}/").content
-    page = _login(people.coordinator).get(f"/referrals/{rid}/?service=peer_review")
+    assert b"Avery Chen" not in login(people.coordinator).get(f"/referrals/{rid}/").content
+    page = login(people.coordinator).get(f"/referrals/{rid}/?service=peer_review")
     assert b"Avery Chen, MD" in page.content and b"Col League" not in page.content
-    asked = _login(people.adjuster_a).get(f"/referrals/{rid}/?service=peer_review")
+    asked = login(people.adjuster_a).get(f"/referrals/{rid}/?service=peer_review")
     assert b"Avery Chen" not in asked.content and b"Find peer reviewers" not in asked.content
 
 
 def test_staff_find_physicians_and_a_client_or_physician_is_refused(people: Any) -> None:
     _network()
-    staff = _login(people.coordinator)
+    staff = login(people.coordinator)
     listing = staff.get("/network/?specialty=orthopedic+surgeon&state=CA")
     assert listing.status_code == 200
     assert b"Avery Chen, MD" in listing.content
@@ -101,8 +94,8 @@ def test_staff_find_physicians_and_a_client_or_physician_is_refused(people: Any)
     detail = staff.get(f"/network/{SURGEON['npi']}/")
     assert b"Orthopaedic Surgery" in detail.content and b"next due 2029-05-01" in detail.content
     for user in (people.adjuster_a, people.physician):
-        assert _login(user).get("/network/").status_code == 403
-        assert _login(user).get(f"/network/{SURGEON['npi']}/").status_code == 403
+        assert login(user).get("/network/").status_code == 403
+        assert login(user).get(f"/network/{SURGEON['npi']}/").status_code == 403
 
 
 def test_only_an_administrator_edits_a_physician_and_the_edit_is_audited(people: Any) -> None:
@@ -121,10 +114,10 @@ def test_only_an_administrator_edits_a_physician_and_the_edit_is_audited(people:
         "affiliations_text": "Bayview Spine Group",
     }
     for user in (people.coordinator, people.adjuster_a):
-        assert _login(user).post(url, form).status_code == 403
+        assert login(user).post(url, form).status_code == 403
     assert Physician.objects.get(npi=SURGEON["npi"]).weekly_capacity == 8
 
-    admin = _login(_admin(people))
+    admin = login(_admin(people))
     refused = admin.post(url, {**form, "zip": "00000", "qa_score": "93"})
     assert refused.status_code == 422
     assert b"not a known US ZIP code" in refused.content and b"between 0 and 1" in refused.content
@@ -142,7 +135,7 @@ def test_a_recorded_verification_clears_a_lapsed_credential(people: Any) -> None
         rows_to_csv([{**SURGEON, "verified_on": "2022-01-03"}]), today=date(2026, 5, 1)
     )
     do_import_network(rows, actor="cli", source="test")
-    admin = _login(_admin(people))
+    admin = login(_admin(people))
     page = admin.get(f"/network/{SURGEON['npi']}/")
     assert b"lapsed" in page.content and b"re-verification was due 2025-01-03" in page.content
 
@@ -150,7 +143,7 @@ def test_a_recorded_verification_clears_a_lapsed_credential(people: Any) -> None
     refused = admin.post(url, {"credential": "licence", "verified_on": "2026-05-02"})
     assert refused.status_code == 422 and b"two-letter state" in refused.content
     assert (
-        _login(people.coordinator)
+        login(people.coordinator)
         .post(url, {"credential": "sanctions", "verified_on": "2026-05-02"})
         .status_code
         == 403

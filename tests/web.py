@@ -32,6 +32,26 @@ def send(
     )
 
 
+def login(user: Any) -> Client:
+    """A browser session signed in as the user."""
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def import_roster(*rows: dict[str, str]) -> None:
+    """Physicians into the network, as `medreview network import` puts them (credentials
+    verified on 2026-05-01, so current for the test referrals)."""
+    from datetime import date
+
+    from medreview.network.actions import do_import_network
+    from medreview.rules.roster import read_roster, rows_to_csv
+
+    found, rejected = read_roster(rows_to_csv(list(rows)), today=date(2026, 5, 1))
+    assert not rejected, rejected
+    do_import_network(found, actor="cli", source="test")
+
+
 def run_worker() -> None:
     """What `medreview serve` runs in the background: every queued task, then stop."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from medreview.claims.models import Referral
 
@@ -21,3 +22,11 @@ def referral_or_404(user: Any, referral_id: object) -> Referral:
     if found is None:
         raise Http404("no such referral")
     return found
+
+
+def refuse_unless_review_staff(request: HttpRequest) -> HttpResponse | None:
+    """The 403 page for anyone but the review desk's staff (pages of the network and of
+    assignments); None for the staff."""
+    if not getattr(request.user, "is_review_staff", False):
+        return render(request, "claims/forbidden.html", status=403)
+    return None

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from medreview.claims.access import refuse_unless_review_staff
 from medreview.claims.actions import ActionError
 from medreview.network.actions import do_update_physician, do_verify_credential
 from medreview.network.forms import CredentialForm, PhysicianForm
@@ -26,15 +27,9 @@ DUE_SOON_DAYS = 60
 PAGE = 50
 
 
-def _staff_only(request: HttpRequest) -> HttpResponse | None:
-    if not getattr(request.user, "is_review_staff", False):
-        return render(request, "claims/forbidden.html", status=403)
-    return None
-
-
 @login_required
 def physicians(request: HttpRequest) -> HttpResponse:
-    if (denied := _staff_only(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     q = request.GET.get("q", "").strip()
     specialty_text = request.GET.get("specialty", "").strip()
@@ -107,7 +102,7 @@ def _item(label: str, verified_on: date | None, today: date) -> tuple[str, date 
 
 @login_required
 def physician(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := _staff_only(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     p = get_object_or_404(Physician.objects.prefetch_related("specialties", "licences"), npi=npi)
     return _render_physician(request, p)
@@ -145,7 +140,7 @@ def _render_physician(
 @login_required
 @require_POST
 def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := _staff_only(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     p = get_object_or_404(Physician, npi=npi)
     form = PhysicianForm(request.POST, instance=Physician.objects.get(pk=p.pk))
@@ -161,7 +156,7 @@ def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
 @login_required
 @require_POST
 def verify_credential(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := _staff_only(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     p = get_object_or_404(Physician, npi=npi)
     form = CredentialForm(request.POST)

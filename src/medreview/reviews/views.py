@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from medreview.claims.access import referral_or_404
+from medreview.claims.access import referral_or_404, refuse_unless_review_staff
 from medreview.claims.actions import ActionError
 from medreview.claims.views import render_case
 from medreview.reviews.actions import (
@@ -26,16 +26,10 @@ from medreview.reviews.models import AssignmentBatch
 from medreview.reviews.queue import waiting_reviews
 
 
-def _denied(request: HttpRequest) -> HttpResponse | None:
-    if not getattr(request.user, "is_review_staff", False):
-        return render(request, "claims/forbidden.html", status=403)
-    return None
-
-
 @login_required
 def batches(request: HttpRequest) -> HttpResponse:
     """The latest proposal, or the queue waiting for one."""
-    if (denied := _denied(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     latest = AssignmentBatch.objects.select_related("created_by", "applied_by").first()
     return _render(request, latest)
@@ -43,7 +37,7 @@ def batches(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
-    if (denied := _denied(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     found = get_object_or_404(
         AssignmentBatch.objects.select_related("created_by", "applied_by"), pk=batch_id
@@ -54,7 +48,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def propose(request: HttpRequest) -> HttpResponse:
-    if (denied := _denied(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     try:
         made = do_propose_assignments(actor=request.user)  # type: ignore[arg-type]
@@ -66,7 +60,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
-    if (denied := _denied(request)) is not None:
+    if (denied := refuse_unless_review_staff(request)) is not None:
         return denied
     found = get_object_or_404(AssignmentBatch, pk=batch_id)
     try:
