@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -358,11 +358,15 @@ def match(network: Network, request: Request, rules: JurisdictionRules) -> Match
     found = _eligible(network, request, rules)
     scores, parts = _scores(network, found.idx, request, found.distances, found.limit)
     order = np.argsort(-scores, kind="stable")[: request.top]
+    # The chosen ones' values as Python lists: indexing numpy arrays one value at a time
+    # costs more than the rest of a candidate's reasons when every candidate is asked for.
+    chosen = {name: values[order].tolist() for name, values in parts.items()}
+    distances = None if found.distances is None else found.distances[order].tolist()
     candidates = tuple(
-        _candidate(
-            network, int(found.idx[k]), float(scores[k]), parts, int(k), request, found.distances
+        _candidate(network, i, score, chosen, j, request, distances)
+        for j, (i, score) in enumerate(
+            zip(found.idx[order].tolist(), scores[order].tolist(), strict=True)
         )
-        for k in order
     )
     return Match(
         service=request.service,
@@ -557,10 +561,10 @@ def _candidate(
     same = [c for c in own if c in request.specialties]
     reasons = []
     if same:
-        reasons.append(f"same specialty as the treating provider: {_names(same)}")
+        reasons.append(f"same specialty as the treating provider: {_names(tuple(same))}")
     else:
         reasons.append(
-            f"similar specialty: {_names(own)} (treating: {_names(request.specialties)})"
+            f"similar specialty: {_names(tuple(own))} (treating: {_names(request.specialties)})"
         )
     day = request.received
     state_licences = [
@@ -615,7 +619,8 @@ _PART_NAMES = {
 }
 
 
-def _names(codes: Sequence[str]) -> str:
+@lru_cache(maxsize=1024)
+def _names(codes: tuple[str, ...]) -> str:
     out = []
     for code in codes:
         s = taxonomy.specialty(code)
@@ -638,7 +643,11 @@ def treating_specialties(referral: Referral) -> tuple[str, ...]:
 
 def request_for(referral: Referral, service: str, *, top: int = 10) -> Request:
     """What to look for to review or examine this referral."""
-    where = geo.centroid(referral.claimant_zip) if referral.claimant_zip else None
+    # Only an exam needs the claimant's whereabouts (and the ZIP table takes a tenth of a
+    # second to load).
+    where = (
+        geo.centroid(referral.claimant_zip) if service == "ime" and referral.claimant_zip else None
+    )
     return Request(
         service=service,
         jurisdiction=referral.jurisdiction,
