@@ -1,6 +1,7 @@
 """In Debian's Chromium, driven by Playwright: a nurse signs in, sends a referral with its
 records through the form, watches the triage appear, overrides it with a reason; another
-client's adjuster cannot open that case."""
+client's adjuster cannot open that case. A coordinator proposes the assignment of the waiting
+queue, watches the proposal appear, and applies it."""
 
 from __future__ import annotations
 
@@ -101,3 +102,40 @@ def test_a_nurse_sends_a_referral_and_overrides_its_triage(
     answer = other.goto(case_url)
     assert answer is not None and answer.status == 404
     assert "CA-WC-26-7788" not in other.content()
+
+
+def test_a_coordinator_assigns_the_waiting_queue(
+    live_server: Any, browser: Any, people: Any
+) -> None:
+    from test_it_keeps_the_network_to_the_review_desk import SURGEON
+    from web import import_roster, send
+
+    from medreview.claims.models import Referral
+    from medreview.reviews.models import Assignment
+    from medreview.triage.actions import do_decide_triage
+
+    base = live_server.url
+    import_roster(SURGEON)
+    rid = send(people.token(people.adjuster_a)).json()["id"]
+    run_worker()
+    do_decide_triage(
+        Referral.objects.get(pk=rid),
+        actor=people.coordinator,
+        decision="override",
+        path="peer_review_first",
+        reason="the records answer the question",
+    )
+    page = sign_in(browser, base, people.coordinator.email)
+    page.get_by_role("link", name="Assign the queue").click()
+    assert "1 review waiting for a physician" in page.locator("#queue").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Propose assignments").click()
+    assert "refreshes itself" in page.content()
+
+    run_worker()  # the proposal is computed in the background
+    page.get_by_text("Proven optimal").wait_for(timeout=15_000)  # the page refreshes itself
+    assert "Avery Chen, MD" in page.locator("#reviews").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Apply the optimal proposal")).click()
+    assert "Applied by cora@review.example" in page.locator("#batch").inner_text()
+    assert Assignment.objects.get().physician.npi == SURGEON["npi"]
