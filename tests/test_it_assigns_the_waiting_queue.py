@@ -199,6 +199,7 @@ def test_a_proposal_that_cannot_be_computed_says_why_and_stops_waiting(people: A
     run_worker()
     batch = AssignmentBatch.objects.get()
     assert batch.status == AssignmentBatch.FAILED
+    assert AuditEvent.objects.get(action="assignment_batch.failed").detail["batch"] == batch.pk
     page = staff.get(f"/assignments/{batch.pk}/").content.decode()
     assert "The proposal could not be computed: " in page and "received" in page
     assert "refreshes itself" not in page

@@ -109,7 +109,6 @@ def render_case(
     status: int = 200,
 ) -> HttpResponse:
     """The case page, with people's corrections applied over the engine's output."""
-
     corrections = list(referral.corrections.select_related("made_by"))
     triage = corrected(referral.triage, corrections) or {}
     # Records are requested once per claim: a request made from another referral of the

@@ -123,9 +123,17 @@ def do_compute_assignment_batch(batch_id: int) -> AssignmentBatch | None:
             str(exc) if isinstance(exc, ValueError) else f"internal error ({type(exc).__name__})"
         )
         log.error("assignment batch %s failed: %s", batch_id, type(exc).__name__)
-        AssignmentBatch.objects.filter(pk=batch_id, status=AssignmentBatch.COMPUTING).update(
-            status=AssignmentBatch.FAILED, error=error[:500]
-        )
+        with transaction.atomic():
+            failed = AssignmentBatch.objects.filter(
+                pk=batch_id, status=AssignmentBatch.COMPUTING
+            ).update(status=AssignmentBatch.FAILED, error=error[:500])
+            if failed:
+                record(
+                    "assignment_batch.failed",
+                    actor="system",
+                    organisation=batch.created_by.organisation,
+                    detail={"batch": batch_id, "error": error[:500]},
+                )
         return AssignmentBatch.objects.get(pk=batch_id)
     with transaction.atomic():
         batch = AssignmentBatch.objects.select_for_update().get(pk=batch_id)
