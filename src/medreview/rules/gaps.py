@@ -8,6 +8,7 @@ name answers its order; a study or surgery dated before the injury belongs to an
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -142,7 +143,7 @@ def _regions_meet(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def missing_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
     """missing_diagnostic_report: a study ordered or cited whose report is not in the records."""
-    reports = [d for d in docs if d.kind in ("imaging_report", "diagnostic_report")]
+    reports = _Reports(docs)
     groups: list[tuple[str, frozenset[str], _Cited]] = []
     for cited in _read(_unanswered_studies(docs, referral)):
         m = cited.mention
@@ -173,7 +174,7 @@ def missing_reports(docs: Sequence[Document], referral: Referral) -> list[Gap]:
 
 def _unanswered_studies(docs: Sequence[Document], referral: Referral) -> list[_Cited]:
     """Studies ordered or cited whose report may be missing, depending on how they are said."""
-    reports = [d for d in docs if d.kind in ("imaging_report", "diagnostic_report")]
+    reports = _Reports(docs)
     return [
         c
         for c in _candidates(docs, "study")
@@ -186,14 +187,32 @@ def _unanswered_studies(docs: Sequence[Document], referral: Referral) -> list[_C
     ]
 
 
-def _report_present(m: Mention, status: str, doc: Document, reports: Sequence[Document]) -> bool:
-    wanted_kind = REPORT_KINDS.get(m.subtype, "imaging_report")
-    for report in reports:
-        if report.kind != wanted_kind:
-            continue
-        if report.studies and m.subtype not in report.studies:
-            continue
-        if not _regions_meet(report.body_parts, m.body_parts):
+class _Reports:
+    """The records' imaging and diagnostic reports, looked up by the study they may answer
+    (each study's list and each report's regions worked out once per audit)."""
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self._docs = [d for d in docs if d.kind in ("imaging_report", "diagnostic_report")]
+        self._by_study: dict[str, list[tuple[Document, frozenset[str]]]] = {}
+
+    def answering(self, subtype: str) -> list[tuple[Document, frozenset[str]]]:
+        found = self._by_study.get(subtype)
+        if found is None:
+            kind = REPORT_KINDS.get(subtype, "imaging_report")
+            found = [
+                (d, expand_regions(d.body_parts))
+                for d in self._docs
+                if d.kind == kind and (not d.studies or subtype in d.studies)
+            ]
+            self._by_study[subtype] = found
+        return found
+
+
+def _report_present(m: Mention, status: str, doc: Document, reports: _Reports) -> bool:
+    regions = expand_regions(m.body_parts) if m.body_parts else None
+    for report, report_regions in reports.answering(m.subtype):
+        # Regions meet when either side names none, or their regions overlap (_regions_meet).
+        if regions is not None and report.body_parts and not report_regions & regions:
             continue
         if report.date is None:
             return True
@@ -426,13 +445,14 @@ def _release_between(docs: Sequence[Document], start: date, end: date) -> Mentio
 def undocumented_billed_services(docs: Sequence[Document], referral: Referral) -> list[Gap]:
     """undocumented_billed_service: a billed line no clinical record of its date documents."""
     lines = merge_bill_lines(referral.bills, docs)
-    clinical = [d for d in docs if d.kind not in CLINICAL_EXCLUDED and d.date is not None]
+    clinical: dict[date, list[Document]] = defaultdict(list)
+    for d in docs:
+        if d.kind not in CLINICAL_EXCLUDED and d.date is not None:
+            clinical[d.date].append(d)
     billing_docs = [d for d in docs if d.kind == "billing"]
     missing: dict[tuple[date, str, str | None, int | None], list[BillLine]] = {}
     for line in lines:
-        same_day = [
-            d for d in clinical if d.date == line.date and provider_matches(line.provider, d)
-        ]
+        same_day = [d for d in clinical.get(line.date, ()) if provider_matches(line.provider, d)]
         if any(documents_service(line, d) for d in same_day):
             continue
         file, page = line.file, line.page
