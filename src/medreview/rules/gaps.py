@@ -300,10 +300,11 @@ def _operative_report_present(m: Mention, operative: Sequence[Document]) -> bool
 
 
 def _unanswered_referrals(docs: Sequence[Document]) -> list[_Cited]:
+    answering = [d for d in docs if d.kind in ANSWERS_REFERRAL]
     return [
         c
         for c in _candidates(docs, "referral")
-        if c.mention.subtype and not _referral_answered(c.mention, c.doc, docs)
+        if c.mention.subtype and not _referral_answered(c.mention, c.doc, answering)
     ]
 
 
