@@ -34,9 +34,22 @@ SAME_TEXT = 0.8  # Jaccard of shingles
 CONTAINED = 0.9  # share of the smaller document found in the larger
 MIN_WORDS = 12
 _PAGE_LINE = re.compile(r"\bpage\s*\d+\s*(of|/)\s*\d+\b|^\s*\d+\s*/\s*\d+\s*$", re.I)
-_WORD = re.compile(r"[a-z0-9]+")
 # OCR reads "lb" as "Ib" and "0" as "O": such letters are folded together before comparing.
 _OCR_FOLD = str.maketrans({"l": "i", "1": "i", "0": "o", "5": "s"})
+
+
+def _word_bytes() -> bytes:
+    """A byte table for `bytes.translate`: each letter or digit to itself lower-cased and
+    OCR-folded, every other byte to a space. Words are then what `split` finds: the runs of
+    [a-z0-9] of the folded text, in one pass of C where a regex took four times as long."""
+    table = bytearray(b" " * 256)
+    for c in "abcdefghijklmnopqrstuvwxyz0123456789":
+        folded = ord(c.translate(_OCR_FOLD))
+        table[ord(c)] = table[ord(c.upper())] = folded
+    return bytes(table)
+
+
+_WORD_BYTES = _word_bytes()
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ def fingerprint(text: str) -> Fingerprint | None:
     tokens = words(text)
     if not tokens:
         return None
-    digest = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
+    digest = hashlib.sha1(b" ".join(tokens)).hexdigest()
     if len(tokens) < MIN_WORDS:
         return Fingerprint(digest, len(tokens), None)
     hashes = shingle_hashes(tokens)
@@ -77,7 +90,7 @@ def fingerprint(text: str) -> Fingerprint | None:
 _MIX = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F)  # odd multipliers, one per word
 
 
-def shingle_hashes(tokens: list[str]) -> Any:
+def shingle_hashes(tokens: list[bytes]) -> Any:
     """The distinct 32-bit hashes of a document's shingles (runs of SHINGLE words), sorted.
 
     Each word is hashed once with CRC-32 (unlike hash(), the same in every process: the
@@ -85,7 +98,7 @@ def shingle_hashes(tokens: list[str]) -> Any:
     all at once in numpy."""
     import numpy as np
 
-    words = np.fromiter((zlib.crc32(t.encode()) for t in tokens), np.uint64, len(tokens))
+    words = np.fromiter(map(zlib.crc32, tokens), np.uint64, len(tokens))
     if len(tokens) < SHINGLE:
         runs = np.array([sum(int(w) * m for w, m in zip(words, _MIX, strict=False))], np.uint64)
     else:
@@ -121,13 +134,17 @@ class Candidate:
         return (self.ocr, faxed, self.file or self.name, self.first_page)
 
 
-def words(text: str) -> list[str]:
-    kept = [
+def words(text: str) -> list[bytes]:
+    """The first words of a document (ASCII), case, accents and OCR's look-alike letters
+    folded, fax stamps and page numbers left out."""
+    kept = "\n".join(
         line
         for line in text[: MAX_WORDS * 8].splitlines()
         if not (_may_be_stamp(line) and (is_fax_header(line) or _is_page_line(line)))
-    ]
-    return _WORD.findall(fold("\n".join(kept)).translate(_OCR_FOLD))[:MAX_WORDS]
+    )
+    if not kept.isascii():
+        kept = fold(kept)  # accents off; what is still not ASCII separates words
+    return kept.encode("ascii", "replace").translate(_WORD_BYTES).split()[:MAX_WORDS]
 
 
 def _may_be_stamp(line: str) -> bool:
