@@ -85,14 +85,19 @@ class PatternSet:
         compiled exactly may be trusted without confirming; None: search everything."""
         if self._db is None:
             return None
-        exact = text.isascii() and _SEPARATORS.search(text) is None
-        data = text if exact else _INEXACT.sub(_stand_in, text)
+        exact = False
+        if text.isascii():
+            data = text.encode("ascii")
+            # The four separator bytes by memchr: a regex over the text cost twice as much.
+            exact = not any(sep in data for sep in _SEPARATOR_BYTES)
+        if not exact:
+            data = _INEXACT.sub(_stand_in, text).encode("ascii")
         found: dict[int, list[tuple[int, int]]] = {}
 
         def on_match(index: int, start: int, end: int, _flags: int, _context: Any) -> None:
             found.setdefault(index, []).append((start, end))
 
-        self._db.scan(data.encode("ascii"), match_event_handler=on_match)
+        self._db.scan(data, match_event_handler=on_match)
         return found, exact
 
     def search(self, text: str) -> list[bool]:
@@ -278,7 +283,7 @@ def _max_width(regex: re.Pattern[str]) -> int:
 # Text Hyperscan reads as Python does: ASCII, without the four separators Python's `\s`
 # matches and Hyperscan's does not.
 _INEXACT = re.compile(r"[^\x00-\x1b\x20-\x7f]")
-_SEPARATORS = re.compile(r"[\x1c-\x1f]")
+_SEPARATOR_BYTES = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 # Characters that Python, ignoring case, takes for ASCII letters.
 _CASE_TWINS = {"\u212a": "k", "\u017f": "s", "\u0130": "i", "\u0131": "i"}
 
