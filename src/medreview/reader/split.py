@@ -75,6 +75,11 @@ def _edge_lines(text: str) -> list[str]:
 def page_facts(page: Page) -> PageFacts:
     mark = None
     for line in _edges(page.text).splitlines():
+        # Every form of page number holds "page", "of" or a slash: the others are skipped
+        # before the pattern is tried (half the edge lines of a packet).
+        low = line.lower()
+        if "page" not in low and "of" not in low and "/" not in line:
+            continue
         m = _MARK.search(line)
         if m is None:
             continue
