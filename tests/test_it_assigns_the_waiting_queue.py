@@ -13,14 +13,13 @@ import pytest
 from cases import referral
 from django.test import Client
 from test_it_keeps_the_network_to_the_review_desk import SURGEON
-from web import import_roster, login, run_worker, send
+from web import call_for_peer_review, import_roster, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
 from medreview.claims.models import Referral
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.triage.actions import do_decide_triage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,13 +65,7 @@ def _queue(people: Any) -> tuple[str, str]:
     ids = [send(token, r).json()["id"] for r in (FIRST_CLAIM, SECOND_CLAIM, UNDECIDED)]
     run_worker()
     for rid in ids[:2]:
-        do_decide_triage(
-            Referral.objects.get(pk=rid),
-            actor=people.coordinator,
-            decision="override",
-            path="peer_review_first",
-            reason="the records answer the question",
-        )
+        call_for_peer_review(rid, people.coordinator)
     return ids[0], ids[1]
 
 

@@ -108,23 +108,15 @@ def test_a_coordinator_assigns_the_waiting_queue(
     live_server: Any, browser: Any, people: Any
 ) -> None:
     from test_it_keeps_the_network_to_the_review_desk import SURGEON
-    from web import import_roster, send
+    from web import call_for_peer_review, import_roster, send
 
-    from medreview.claims.models import Referral
     from medreview.reviews.models import Assignment
-    from medreview.triage.actions import do_decide_triage
 
     base = live_server.url
     import_roster(SURGEON)
     rid = send(people.token(people.adjuster_a)).json()["id"]
     run_worker()
-    do_decide_triage(
-        Referral.objects.get(pk=rid),
-        actor=people.coordinator,
-        decision="override",
-        path="peer_review_first",
-        reason="the records answer the question",
-    )
+    call_for_peer_review(rid, people.coordinator)
     page = sign_in(browser, base, people.coordinator.email)
     page.get_by_role("link", name="Assign the queue").click()
     assert "1 review waiting for a physician" in page.locator("#queue").inner_text()

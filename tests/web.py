@@ -52,6 +52,20 @@ def import_roster(*rows: dict[str, str]) -> None:
     do_import_network(found, actor="cli", source="test")
 
 
+def call_for_peer_review(referral_id: str, coordinator: Any) -> None:
+    """A coordinator's triage decision that the referral waits for a peer review."""
+    from medreview.claims.models import Referral
+    from medreview.triage.actions import do_decide_triage
+
+    do_decide_triage(
+        Referral.objects.get(pk=referral_id),
+        actor=coordinator,
+        decision="override",
+        path="peer_review_first",
+        reason="the records answer the question",
+    )
+
+
 def run_worker() -> None:
     """What `medreview serve` runs in the background: every queued task, then stop."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
