@@ -20,6 +20,7 @@ from medreview.claims.actions import do_create_user
 from medreview.claims.models import Referral
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
+from medreview.triage.actions import do_decide_triage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,6 +105,7 @@ def test_the_optimal_proposal_assigns_more_than_the_greedy_and_is_applied_whole(
     assert "Proven optimal" in page
     assert "The optimal proposal assigns 1 more review." in page
     assert "Apply the optimal proposal (2 assignments)" in page
+    assert "1 triaged referral awaited a triage decision when this proposal was made" in page
     assert page.count(">unassigned<") == 1  # the greedy side of the later claim
 
     applied = staff.post(f"/assignments/{batch.pk}/apply/")
@@ -132,17 +134,28 @@ def test_the_optimal_proposal_assigns_more_than_the_greedy_and_is_applied_whole(
 
 
 def test_a_proposal_the_world_has_overtaken_assigns_nothing(people: Any) -> None:
-    _queue(people)
+    first, _ = _queue(people)
     staff = login(people.coordinator)
     batch = _propose(staff)
-    # Meanwhile the best surgeon's last slot is taken elsewhere.
+    # Meanwhile the best surgeon's last slot is taken elsewhere, and the urgent claim's
+    # triage is overridden: records first.
     Physician.objects.filter(npi=BEST["npi"]).update(open_assignments=4)
+    do_decide_triage(
+        Referral.objects.get(pk=first),
+        actor=people.coordinator,
+        decision="override",
+        path="obtain_records_first",
+        reason="the MRI report is missing",
+    )
     before = _state()
 
     refused = staff.post(f"/assignments/{batch.pk}/apply/")
     assert refused.status_code == 409
     text = refused.content.decode()
-    assert "nothing was assigned: 1 of the 2 proposed assignments are no longer possible" in text
+    assert "nothing was assigned: 2 of the 2 proposed assignments are no longer possible" in text
+    assert (
+        "claim WC-URGENT-1: the triage decision in force no longer calls for a peer review" in text
+    )
     assert "claim WC-LATER-2, peer review: capacity: Xavier Best, MD has no capacity left" in text
     assert _state() == before
     assert not AuditEvent.objects.filter(action="assignment.created").exists()

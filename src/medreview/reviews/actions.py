@@ -33,7 +33,7 @@ from medreview.config import rule_settings
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.reviews.queue import PATH_SERVICES, build_proposal, path_in_force, waiting_reviews
+from medreview.reviews.queue import build_proposal, waiting_reviews
 from medreview.rules import matching
 from medreview.rules.calendars import holidays_for
 from medreview.rules.clocks import add_business_days
@@ -182,6 +182,8 @@ def do_apply_assignment_batch(
             [found["npi"] for _, found in pairs], field_name="npi"
         )
         physicians = pool.load_physicians(rows)
+        # What waits now, by the queue's own rule (decision in force, not yet given).
+        waiting = {w.key for w in waiting_reviews()[0]}
         problems: list[str] = []
         made: list[Assignment] = []
         for (rid, service), found in pairs:
@@ -191,8 +193,8 @@ def do_apply_assignment_batch(
                 problems.append(f"a referral of this proposal no longer exists ({rid})")
                 continue
             try:
-                _check_waiting(referral, service)
-                if not still_called_for(referral, service):
+                if f"{rid}:{service}" not in waiting:
+                    _check_waiting(referral, service)  # names a review given meanwhile
                     raise ActionError(
                         f"the triage decision in force no longer calls for "
                         f"{'an IME' if service == 'ime' else 'a peer review'}"
@@ -271,17 +273,6 @@ def _check_waiting(referral: Referral, service: str) -> None:
             f"the {SERVICE_NAMES[service]} is already assigned to {taken.physician.name}",
             status=409,
         )
-
-
-def still_called_for(referral: Referral, service: str) -> bool:
-    """Whether the triage decision in force calls for the service (for the batch page)."""
-    path = (
-        Referral.objects.filter(pk=referral.pk)
-        .annotate(p=path_in_force())
-        .values_list("p", flat=True)
-        .first()
-    )
-    return service in PATH_SERVICES.get(path or "", ())
 
 
 def _request(referral: Referral, service: str) -> matching.Request:
