@@ -29,7 +29,7 @@ import random
 from collections import Counter
 
 from bench.measure import Outcome, ms, timed
-from medreview.rules.assignment import Option, greedy, propose
+from medreview.core.network.assignment import Option, greedy, propose
 
 GOAL_SECONDS = 10.0
 SEED = 20260914
@@ -213,11 +213,11 @@ def _through_the_matcher(
     from datetime import date
 
     from bench.network import network_of, requests_for
+    from medreview.core.network.assignment import score_cost
+    from medreview.core.network.jurisdictions import default_rules
+    from medreview.core.network.matching import ranked
+    from medreview.core.network.roster import read_roster, rows_to_csv
     from medreview.network.generate import roster
-    from medreview.rules.assignment import score_cost
-    from medreview.rules.jurisdictions import default_rules
-    from medreview.rules.matching import ranked
-    from medreview.rules.roster import read_roster, rows_to_csv
 
     today = date(2026, 8, 6)
     states = ("CA", "NY", "TX", "FL", "NV", "OR", "AZ", "NJ", "CT", "PA", "GA", "IL", "OH", "WA")

@@ -25,8 +25,8 @@ def _rss_kib() -> int:
 
 def main(folder: Path) -> None:
     from bench.story import TODAY
-    from medreview.pipeline import triage_folder
-    from medreview.rules import language
+    from medreview.core.case.pipeline import triage_folder
+    from medreview.core.records import language
 
     language.warm_up()
     baseline = _rss_kib()

@@ -72,9 +72,9 @@ def forget_content_caches() -> None:
     packet would find every sentence cached and flatter the pipeline, so each timed run
     starts without them, as a new case does.
     """
-    from medreview import workers
+    from medreview.core.case import processes
 
-    workers.forget_read_text()
+    processes.forget_read_text()
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

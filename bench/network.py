@@ -36,10 +36,10 @@ CLAIMANTS = (("CA", "93725"), ("NY", "10001"), ("TX", "75201"), ("FL", "33101"),
 
 
 def run(quick: bool) -> Outcome:
+    from medreview.core.network.jurisdictions import default_rules
+    from medreview.core.network.matching import match
+    from medreview.core.network.roster import read_roster, rows_to_csv
     from medreview.network.generate import roster
-    from medreview.rules.jurisdictions import default_rules
-    from medreview.rules.matching import match
-    from medreview.rules.roster import read_roster, rows_to_csv
 
     size = 10_000 if quick else 100_000
     with tempfile.TemporaryDirectory(prefix="medreview-bench-network-") as home:
@@ -138,14 +138,14 @@ def run(quick: bool) -> Outcome:
 
 def network_of(rows: list[Any]) -> Any:
     """The matcher's network of the roster's rows (`rules.roster.RosterRow`)."""
-    from medreview.rules.matching import Licence, Network, Physician
+    from medreview.core.network.matching import LicenceTerm, Network, PhysicianProfile
 
     return Network(
-        Physician(
+        PhysicianProfile(
             npi=r.npi,
             name=r.name,
             specialties=r.specialties,
-            licences=tuple(Licence(x.state, x.expires, r.verified_on) for x in r.licences),
+            licences=tuple(LicenceTerm(x.state, x.expires, r.verified_on) for x in r.licences),
             services=frozenset(r.services),
             zip=r.zip,
             latitude=r.latitude,
@@ -169,9 +169,9 @@ def network_of(rows: list[Any]) -> Any:
 def requests_for(rows: list[Any], count: int, rng: random.Random) -> list[Any]:
     """Made-up referrals' requests: peer reviews and IMEs, claimants in several states,
     treating specialties drawn from the roster's, a treating provider and group of it."""
+    from medreview.core.network import geo
+    from medreview.core.network.matching import Request
     from medreview.network.generate import SPECIALTIES
-    from medreview.rules import geo
-    from medreview.rules.matching import Request
 
     codes = [c for c, _ in SPECIALTIES]
     requests = []

@@ -54,7 +54,7 @@ class Run:
 def _engine() -> Any:
     from rapidocr import RapidOCR
 
-    from medreview.reader.ocr import ENGINE_PARAMS
+    from medreview.core.reading.ocr import ENGINE_PARAMS
 
     return RapidOCR(params=ENGINE_PARAMS)
 
@@ -63,7 +63,7 @@ def bare_ocr(pdf_path: Path, engine: Any) -> tuple[int, int]:
     """Pages, and characters that bare rapidocr reads off the PDF's page images."""
     import pypdfium2 as pdfium
 
-    from medreview.reader.ocr import OCR_DPI
+    from medreview.core.reading.ocr import OCR_DPI
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     chars = 0
@@ -83,8 +83,8 @@ def bare_ocr(pdf_path: Path, engine: Any) -> tuple[int, int]:
 def _warm_up(pdf_path: Path, engine: Any) -> None:
     import pypdfium2 as pdfium
 
-    from medreview.reader.ocr import OCR_DPI, ocr_image
-    from medreview.rules import language
+    from medreview.core.reading.ocr import OCR_DPI, ocr_image
+    from medreview.core.records import language
 
     language.warm_up()
     pdf = pdfium.PdfDocument(str(pdf_path))
@@ -98,7 +98,7 @@ def _warm_up(pdf_path: Path, engine: Any) -> None:
 
 def _run_both(pdf: Path, folder: Path, engine: Any, *, bare_first: bool) -> tuple[Run, Run]:
     """One bare run and one pipeline run, in the given order."""
-    from medreview.pipeline import triage_folder
+    from medreview.core.case.pipeline import triage_folder
 
     def bare() -> Run:
         wall, cpu, (pages, chars) = timed_cpu(lambda: bare_ocr(pdf, engine))

@@ -35,8 +35,8 @@ def _rows(stats: Any, key: int, top: int, pages: int) -> list[tuple[str, str, st
 
 
 def main() -> None:
-    from medreview.pipeline import triage_folder
-    from medreview.rules import language
+    from medreview.core.case.pipeline import triage_folder
+    from medreview.core.records import language
 
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--pages", type=int, default=600)

@@ -41,14 +41,14 @@ def bare_extract(pdf_path: Path) -> tuple[int, int]:
 
 def stages(folder: Path) -> list[tuple[str, float]]:
     """One pipeline run timed stage by stage (the stages of `pipeline.analyse`)."""
-    from medreview.casefolder import load_referral_file, record_files
-    from medreview.pipeline import build_document, fold_duplicates, read_records
-    from medreview.rules import chronology, gaps
-    from medreview.rules.calendars import holidays_for
-    from medreview.rules.model import Settings
-    from medreview.rules.triage import triage
+    from medreview.core.case.folder import load_referral_file, record_files
+    from medreview.core.case.pipeline import build_document, fold_duplicates, read_records
+    from medreview.core.records import chronology, gaps
+    from medreview.core.thresholds import Thresholds
+    from medreview.core.triage.calendars import holidays_for
+    from medreview.core.triage.recommend import triage
 
-    settings = Settings()
+    settings = Thresholds()
     referral = load_referral_file(folder, today=TODAY)
     forget_content_caches()
     t_read, (sources, facts) = timed(lambda: read_records(record_files(folder)))
@@ -74,11 +74,11 @@ def stages(folder: Path) -> list[tuple[str, float]]:
 
 
 def run(quick: bool) -> Outcome:
-    from medreview.pipeline import triage_folder
-    from medreview.rules import language
-    from medreview.workers import default_workers
+    from medreview.core.case.pipeline import triage_folder
+    from medreview.core.config import default_processes
+    from medreview.core.records import language
 
-    workers = default_workers()  # as `medreview triage` runs it
+    processes = default_processes()  # as `medreview triage` runs it
     pages = 120 if quick else 600
     folder = inputs.text_case(pages)
     tiny = inputs.text_case(4, seed=99)
@@ -95,11 +95,11 @@ def run(quick: bool) -> Outcome:
         assert count == pages
         bare.append(seconds)
         forget_content_caches()
-        seconds, result = timed(lambda: triage_folder(folder, today=TODAY, workers=workers))
+        seconds, result = timed(lambda: triage_folder(folder, today=TODAY, processes=processes))
         pipeline.append(seconds)
         documents = len(result.documents)
         forget_content_caches()
-        seconds, _ = timed(lambda: triage_folder(folder, today=TODAY, workers=1))
+        seconds, _ = timed(lambda: triage_folder(folder, today=TODAY, processes=1))
         single.append(seconds)
     runs = len(bare)
     best_bare, best_pipe, best_single = min(bare), min(pipeline), min(single)
@@ -110,7 +110,7 @@ def run(quick: bool) -> Outcome:
         ("documents the pipeline found", f"{documents} (of {expected})"),
         (f"bare pypdfium2 (best of {runs})", f"{ms(best_bare)}  {rate(pages, best_bare)}"),
         (
-            f"pipeline, {workers} processes (best of {runs})",
+            f"pipeline, {processes} processes (best of {runs})",
             f"{ms(best_pipe)}  {rate(pages, best_pipe)}",
         ),
         (

@@ -16,14 +16,14 @@ GOAL_MS = 150.0
 
 
 def run(quick: bool) -> Outcome:
-    from medreview.casefolder import parse_referral
-    from medreview.pipeline import analyse
-    from medreview.rules.model import Settings
+    from medreview.core.case.folder import parse_referral
+    from medreview.core.case.pipeline import analyse
+    from medreview.core.thresholds import Thresholds
 
     calls = 50 if quick else 200
     text = referral_json(injury_for(600))
     referral = parse_referral(text, today=TODAY)
-    settings = Settings()
+    settings = Thresholds()
     analyse(referral, [], settings=settings)
     alone: list[float] = []
     with_parse: list[float] = []

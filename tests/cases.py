@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from medreview.output import to_json
-from medreview.pipeline import CaseResult, triage_folder
+from medreview.core.case.pipeline import CaseResult, triage_folder
+from medreview.core.case.triage_json import to_json
 
 TODAY = date(2026, 11, 23)
 

@@ -16,7 +16,7 @@ from typing import Any
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from medreview.reader import ReadFile, read_file
+from medreview.core.reading import ReadFile, read_file
 
 SCAN_DPI = 200
 SCAN_SIZE = (1700, 2200)  # US letter at 200 dpi

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from medreview.rules.model import Document, Question, Referral, Settings
-from medreview.rules.triage import triage
+from medreview.core.records.model import Document
+from medreview.core.referral import Question, ReferralData
+from medreview.core.thresholds import Thresholds
+from medreview.core.triage.recommend import triage
 
 NO_HOLIDAYS: frozenset[date] = frozenset()
 RECEIVED = date(2026, 9, 1)  # a Tuesday
@@ -18,8 +20,8 @@ def doc(kind: str, day: date | None = date(2026, 8, 20), **kw: object) -> Docume
     return Document(str(name), str(name), kind, day, "Maren Holt, MD", (1,), **kw)  # type: ignore[arg-type]
 
 
-def referral(*types: str, due: date | None = None) -> Referral:
-    return Referral(
+def referral(*types: str, due: date | None = None) -> ReferralData:
+    return ReferralData(
         claim_number="C1",
         line_of_business="workers_comp",
         jurisdiction="CA",
@@ -41,8 +43,8 @@ def due_in(business_days: int) -> date:
 RECORDS = [doc("progress_note"), doc("consult_report", date(2026, 8, 25))]
 
 
-def path(ref: Referral, docs: list[Document], settings: Settings | None = None) -> str:
-    return triage(ref, docs, [], NO_HOLIDAYS, settings or Settings()).path
+def path(ref: ReferralData, docs: list[Document], settings: Thresholds | None = None) -> str:
+    return triage(ref, docs, [], NO_HOLIDAYS, settings or Thresholds()).path
 
 
 def test_rule_1_obtains_records_when_no_treating_physician_has_examined() -> None:
@@ -52,7 +54,7 @@ def test_rule_1_obtains_records_when_no_treating_physician_has_examined() -> Non
         doc("imaging_report"),
     ]
     result = triage(
-        referral("medical_necessity", due=due_in(20)), therapy_only, [], NO_HOLIDAYS, Settings()
+        referral("medical_necessity", due=due_in(20)), therapy_only, [], NO_HOLIDAYS, Thresholds()
     )
     assert result.path == "obtain_records_first"
     assert result.rationale[0].startswith("Rule 1")
@@ -90,7 +92,7 @@ def test_rule_3_runs_both_at_once_when_there_is_no_time_for_one_after_the_other(
 
 def test_rule_3_turnaround_and_lead_time_are_settings() -> None:
     ref = referral("causation", "impairment_rating", due=due_in(17))
-    assert path(ref, RECORDS, Settings(peer_review_turnaround_days=2)) == "peer_review_first"
+    assert path(ref, RECORDS, Thresholds(peer_review_turnaround_days=2)) == "peer_review_first"
 
 
 def test_rule_4_peer_review_when_every_question_is_answered_from_records() -> None:
@@ -99,7 +101,7 @@ def test_rule_4_peer_review_when_every_question_is_answered_from_records() -> No
         RECORDS,
         [],
         NO_HOLIDAYS,
-        Settings(),
+        Thresholds(),
     )
     assert result.path == "peer_review_first"
     assert result.rationale[0].startswith("Rule 4")
@@ -116,7 +118,7 @@ def test_the_rationale_names_the_documents_and_business_days() -> None:
         RECORDS,
         [],
         NO_HOLIDAYS,
-        Settings(),
+        Thresholds(),
     )
     text = " ".join(result.rationale)
     assert "13 business days" in text and "3 + IME lead time 15 = 18" in text

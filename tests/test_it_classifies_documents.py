@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from medreview.rules.billing import count_service_lines
-from medreview.rules.classify import KINDS, classify_kind
+from medreview.core.records.billing import count_service_lines
+from medreview.core.records.classify import KINDS, classify_kind
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from medreview.rules.calendars import holidays_for
-from medreview.rules.clocks import add_business_days, business_days_between
+from medreview.core.triage.calendars import holidays_for
+from medreview.core.triage.clocks import add_business_days, business_days_between
 
 NO_HOLIDAYS: frozenset[date] = frozenset()
 

@@ -8,7 +8,7 @@ import csv
 import random
 from pathlib import Path
 
-from medreview.rules.text import sentence_at, sentences
+from medreview.core.records.text import sentence_at, sentences
 
 NOTE = (
     "ASSESSMENT: Lumbar strain, improving.\n"
@@ -68,7 +68,7 @@ def test_it_finds_the_same_sentence_as_cutting_the_whole_note() -> None:
 
 
 def test_it_finds_the_same_sentence_on_real_transcriptions(shared_dir: Path) -> None:
-    from medreview.rules.text import unflatten
+    from medreview.core.records.text import unflatten
 
     with (shared_dir / "data" / "mtsamples" / "mtsamples.csv").open(newline="") as f:
         texts = [unflatten(r["transcription"]) for r in csv.DictReader(f)][::4]

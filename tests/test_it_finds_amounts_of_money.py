@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from medreview.rules.billing import _AMOUNT, count_service_lines, has_amount
+from medreview.core.records.billing import _AMOUNT, count_service_lines, has_amount
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cases import TODAY, gaps_of, note, referral, run, write_case
 
-from medreview.pipeline import triage_folder
-from medreview.rules.model import Settings
+from medreview.core.case.pipeline import triage_folder
+from medreview.core.thresholds import Thresholds
 
 DR = "Maren Holt, MD"
 PT = "Owen Price, PT, DPT"
@@ -221,7 +221,7 @@ def test_the_treatment_gap_length_is_a_setting(tmp_path: Path) -> None:
     )
     assert gaps_of(triage_folder(folder, today=TODAY)) == {("treatment_gap", "records/c.txt", 1)}
     assert (
-        gaps_of(triage_folder(folder, today=TODAY, settings=Settings(treatment_gap_days=75)))
+        gaps_of(triage_folder(folder, today=TODAY, settings=Thresholds(treatment_gap_days=75)))
         == set()
     )
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pdfs import WRIST_NOTE, make_case, make_scanned_pdf, make_text_pdf
 
-from medreview.casefolder import load_referral_file
-from medreview.pipeline import build_document, read_records, triage_folder
-from medreview.reader.dedup import Candidate, find_duplicates
-from medreview.rules.model import Document
+from medreview.core.case.folder import load_referral_file
+from medreview.core.case.pipeline import build_document, read_records, triage_folder
+from medreview.core.records.duplicates import Comparable, find_duplicates
+from medreview.core.records.model import Document
 
 TODAY = date(2026, 7, 10)
 
@@ -215,7 +215,7 @@ EXERCISES = [
 ]
 
 
-def _daily_note(rng: random.Random, number: int) -> Candidate:
+def _daily_note(rng: random.Random, number: int) -> Comparable:
     # Templated notes from a 60-day course: many share a date, all share their wording.
     day = date(2026, 3, 1) + timedelta(days=rng.randrange(60))
     text = "\n".join(
@@ -230,7 +230,7 @@ def _daily_note(rng: random.Random, number: int) -> Candidate:
             f"{rng.randrange(2, 6)} days.",
         ]
     )
-    return Candidate(f"records/pt_{number:03d}.txt", text, day, ocr=False)
+    return Comparable(f"records/pt_{number:03d}.txt", text, day, ocr=False)
 
 
 def test_find_duplicates_finds_exactly_the_near_copies_among_300_notes() -> None:
@@ -240,25 +240,25 @@ def test_find_duplicates_finds_exactly_the_near_copies_among_300_notes() -> None
     a, b, c, d, e = (notes[i] for i in (7, 58, 131, 202, 299))
     copies = [
         # re-faxed: a fax header on top and a page number at the foot
-        Candidate("records/fax_a.pdf", f"{FAX_HEADER}\n{a.text}\nPage 1 of 1", a.date, ocr=True),
+        Comparable("records/fax_a.pdf", f"{FAX_HEADER}\n{a.text}\nPage 1 of 1", a.date, ocr=True),
         # a second scan, OCR reading 1 as l and 0 as O, its date not read at all
-        Candidate(
+        Comparable(
             "records/scan_b.pdf",
             b.text.replace("1", "l").replace("0", "O"),
             None,
             ocr=True,
         ),
         # the same note re-wrapped onto other lines
-        Candidate("records/pt_131_rewrapped.txt", " ".join(c.text.split()), c.date, ocr=False),
+        Comparable("records/pt_131_rewrapped.txt", " ".join(c.text.split()), c.date, ocr=False),
         # a received stamp added at the foot
-        Candidate(
+        Comparable(
             "records/pt_202_stamped.txt",
             d.text + "\nRECEIVED JUL 08 2026 CLAIMS DEPARTMENT",
             d.date,
             ocr=False,
         ),
         # one word changed in the plan
-        Candidate(
+        Comparable(
             "records/pt_299_amended.txt",
             e.text.replace("Plan: continue", "Plan: keep on"),
             e.date,

@@ -11,7 +11,7 @@ from pathlib import Path
 from cases import REFERRAL
 from test_it_runs_the_server_from_the_command_line import medreview
 
-from medreview.rules.roster import read_roster, rows_to_csv
+from medreview.core.network.roster import read_roster, rows_to_csv
 
 GOOD = {
     "npi": "1000000103",

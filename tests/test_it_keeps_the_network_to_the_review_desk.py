@@ -13,9 +13,9 @@ from web import api, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
+from medreview.core.network.roster import read_roster, rows_to_csv
 from medreview.network.actions import do_import_network
 from medreview.network.models import Licence, Physician
-from medreview.rules.roster import read_roster, rows_to_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from medreview.rules import taxonomy
-from medreview.rules.taxonomy import is_similar, similar, specialty
+from medreview.core.network import taxonomy
+from medreview.core.network.taxonomy import is_similar, similar, specialty
 
 ORTHOPAEDICS = "207X00000X"
 SPINE = "207XS0117X"

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from medreview.rules import geo
-from medreview.rules.jurisdictions import default_rules
-from medreview.rules.matching import Licence, Network, Physician, Request, match
+from medreview.core.network import geo
+from medreview.core.network.jurisdictions import default_rules
+from medreview.core.network.matching import LicenceTerm, Network, PhysicianProfile, Request, match
 
 RECEIVED = date(2026, 8, 6)
 VERIFIED = date(2025, 1, 10)
@@ -32,12 +32,12 @@ def _at(zip_code: str) -> dict[str, float | str]:
     return {"zip": zip_code, "latitude": where.latitude, "longitude": where.longitude}
 
 
-def surgeon(npi: str, name: str, **changes: object) -> Physician:
-    base = Physician(
+def surgeon(npi: str, name: str, **changes: object) -> PhysicianProfile:
+    base = PhysicianProfile(
         npi=npi,
         name=name,
         specialties=(ORTHO,),
-        licences=(Licence("CA", date(2027, 6, 30), VERIFIED),),
+        licences=(LicenceTerm("CA", date(2027, 6, 30), VERIFIED),),
         services=frozenset({"peer_review", "ime"}),
         board_certified=True,
         board_verified_on=VERIFIED,
@@ -59,7 +59,7 @@ TRAPS = {
     "treating": surgeon(TREATING_NPI, "Treating Himself", affiliations=frozenset({"Valley Spine"})),
     "colleague": surgeon("1000000004", "Colleague", affiliations=frozenset({"VALLEY SPINE, Inc."})),
     "expired": surgeon(
-        "1000000012", "Expired", licences=(Licence("CA", date(2026, 7, 1), VERIFIED),)
+        "1000000012", "Expired", licences=(LicenceTerm("CA", date(2026, 7, 1), VERIFIED),)
     ),
     "wrong_specialty": surgeon("1000000020", "Dermatologist", specialties=(DERM,)),
     "full": surgeon("1000000038", "Full Calendar", open_assignments=8),
@@ -69,7 +69,10 @@ TRAPS = {
 IME_ONLY = surgeon("1000000061", "Only Exams", services=frozenset({"ime"}))
 PEER_ONLY = surgeon("1000000079", "Only Reviews", services=frozenset({"peer_review"}))
 NEVADA = surgeon(
-    "1000000087", "Nevada Only", licences=(Licence("NV", date(2027, 6, 30), VERIFIED),), **_at(RENO)
+    "1000000087",
+    "Nevada Only",
+    licences=(LicenceTerm("NV", date(2027, 6, 30), VERIFIED),),
+    **_at(RENO),
 )
 DISTANT = surgeon(
     "1000000095", "Excellent Far Away", qa_score=1.0, median_turnaround_days=1.0, **_at(VERY_FAR)

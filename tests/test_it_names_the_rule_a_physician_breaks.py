@@ -16,8 +16,8 @@ from test_it_matches_eligible_physicians import (
     request,
 )
 
-from medreview.rules.jurisdictions import default_rules
-from medreview.rules.matching import qualifications, why_not
+from medreview.core.network.jurisdictions import default_rules
+from medreview.core.network.matching import qualifications, why_not
 
 RULES = default_rules()
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from medreview.rules import assignment
-from medreview.rules.assignment import Assignment, Ints, Option, Proposal, greedy, propose
+from medreview.core.network import assignment
+from medreview.core.network.assignment import Ints, Option, Pairing, Proposal, greedy, propose
 
 
 def pairs(proposal: Proposal) -> list[tuple[str, str, int]]:
@@ -103,7 +103,7 @@ def test_it_keeps_the_cheapest_of_duplicate_options() -> None:
     capacity = {"A": 1, "B": 1}
     # R1 on A costs 4 (not 9 or 6); R1 has no other physician, so R2 takes B.
     best = propose(["R1", "R2"], options, capacity)
-    assert best.assignments == (Assignment("R1", "A", 4), Assignment("R2", "B", 8))
+    assert best.assignments == (Pairing("R1", "A", 4), Pairing("R2", "B", 8))
     assert best.total_cost == 12 and best.optimal
     assert pairs(greedy(["R1", "R2"], options, capacity)) == [("R1", "A", 4), ("R2", "B", 8)]
 

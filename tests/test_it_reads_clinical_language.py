@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from medreview.rules.language import Mention, find_mentions
+from medreview.core.records.language import Mention, find_mentions
 
 
 def mentions(text: str, category: str) -> list[Mention]:
@@ -170,7 +170,7 @@ def test_it_reads_a_refusal_or_a_condition_on_either_side_of_the_order(
 def test_it_reads_a_rule_with_optional_and_alternative_words_as_each_of_its_wordings() -> None:
     from medspacy.context import ConTextRule
 
-    from medreview.rules.language import _as_phrases, _nlp
+    from medreview.core.records.language import _as_phrases, _nlp
 
     rule = ConTextRule(
         "may be ruled out",

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from medreview.rules.dates import DATE_RE, date_matches, filename_date, find_dates, service_date
+from medreview.core.records.dates import (
+    DATE_RE,
+    date_matches,
+    filename_date,
+    find_dates,
+    service_date,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from medreview.reader.fhir import read_fhir
-from medreview.reader.files import read_file
-from medreview.reader.model import ReadFile, SourceDocument
-from medreview.rules.classify import KINDS
+from medreview.core.reading.fhir import read_fhir
+from medreview.core.reading.files import read_file
+from medreview.core.reading.model import ReadFile, SourceDocument
+from medreview.core.records.classify import KINDS
 
 S07 = "samples/s07/records/CRHN_occhealth_export.json"
 COVID = "data/fhir/synthea_covid_juvenile"

@@ -21,8 +21,8 @@ from pdfs import (
     scan_image,
 )
 
-from medreview.reader import read_file
-from medreview.reader.split import split_packet
+from medreview.core.reading import read_file
+from medreview.core.records.split import split_packet
 
 SCANNED_NOTE = """PROGRESS NOTE
 Date of Service: 03/14/2026

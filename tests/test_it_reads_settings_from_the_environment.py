@@ -9,12 +9,12 @@ import pytest
 from cases import note, referral, write_case
 
 from medreview.cli import main
-from medreview.config import ConfigError, rule_settings
-from medreview.rules.model import Settings
+from medreview.core.config import ConfigError, rule_thresholds
+from medreview.core.thresholds import Thresholds
 
 
 def test_defaults_are_the_design_thresholds() -> None:
-    assert rule_settings({}) == Settings(
+    assert rule_thresholds({}) == Thresholds(
         recent_exam_days=90,
         min_business_days_to_obtain_records=10,
         min_clinical_documents=2,
@@ -25,13 +25,13 @@ def test_defaults_are_the_design_thresholds() -> None:
 
 
 def test_a_variable_overrides_its_threshold() -> None:
-    assert rule_settings({"MEDREVIEW_TREATMENT_GAP_DAYS": "60"}).treatment_gap_days == 60
+    assert rule_thresholds({"MEDREVIEW_TREATMENT_GAP_DAYS": "60"}).treatment_gap_days == 60
 
 
 @pytest.mark.parametrize("value", ["sixty", "-3", "0", "4.5"])
 def test_a_bad_value_names_the_variable(value: str) -> None:
     with pytest.raises(ConfigError, match="MEDREVIEW_TREATMENT_GAP_DAYS"):
-        rule_settings({"MEDREVIEW_TREATMENT_GAP_DAYS": value})
+        rule_thresholds({"MEDREVIEW_TREATMENT_GAP_DAYS": value})
 
 
 def test_the_command_uses_the_setting(

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
-from medreview.rules.model import QUESTION_TYPES, Document, Question, Settings
-from medreview.rules.triage import question_routes, route_questions
+from medreview.core.records.model import Document
+from medreview.core.referral import QUESTION_TYPES, Question
+from medreview.core.thresholds import Thresholds
+from medreview.core.triage.recommend import question_routes, route_questions
 
 RECEIVED = date(2026, 9, 21)
 
@@ -16,8 +18,8 @@ def exam(kind: str, day: date) -> Document:
     return Document(f"records/{kind}.txt", f"records/{kind}.txt", kind, day, "Dr A", (1,))
 
 
-def route(qtype: str, docs: list[Document], settings: Settings | None = None) -> str:
-    return route_questions([Question("q1", qtype, "?")], docs, RECEIVED, settings or Settings())[
+def route(qtype: str, docs: list[Document], settings: Thresholds | None = None) -> str:
+    return route_questions([Question("q1", qtype, "?")], docs, RECEIVED, settings or Thresholds())[
         0
     ].route
 
@@ -72,10 +74,10 @@ def test_mmi_and_work_status_need_a_recent_treating_exam(
 def test_the_recent_exam_window_is_a_setting() -> None:
     old = [exam("progress_note", date(2026, 5, 1))]
     assert route("mmi", old) == "exam"
-    assert route("mmi", old, Settings(recent_exam_days=180)) == "records"
+    assert route("mmi", old, Thresholds(recent_exam_days=180)) == "records"
 
 
 def test_the_reason_names_the_exam_it_relied_on() -> None:
     docs = [exam("progress_note", date(2026, 8, 27))]
-    reason = route_questions([Question("q1", "mmi", "?")], docs, RECEIVED, Settings())[0].reason
+    reason = route_questions([Question("q1", "mmi", "?")], docs, RECEIVED, Thresholds())[0].reason
     assert "2026-08-27" in reason and "25 days" in reason

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from medreview.rules import patterns
-from medreview.rules.classify import _cues
-from medreview.rules.dates import DATE_RE
-from medreview.rules.language import CATEGORIES, vocabulary
-from medreview.rules.patterns import PatternSet
-from medreview.rules.text import unflatten
+from medreview.core.records import patterns
+from medreview.core.records.classify import _cues
+from medreview.core.records.dates import DATE_RE
+from medreview.core.records.language import CATEGORIES, vocabulary
+from medreview.core.records.patterns import PatternSet
+from medreview.core.records.text import unflatten
 
 ROOT = Path(__file__).resolve().parents[1]
 

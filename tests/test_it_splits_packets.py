@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pdfs import make_case, make_text_pdf
 
-from medreview.pipeline import triage_folder
-from medreview.reader import read_file
-from medreview.reader.split import split_packet
+from medreview.core.case.pipeline import triage_folder
+from medreview.core.reading import read_file
+from medreview.core.records.split import split_packet
 
 OFFICE_VISIT = """OFFICE VISIT - PROGRESS NOTE
 Date of Service: {day}

@@ -12,10 +12,10 @@ import pypdfium2 as pdfium
 import pytest
 from cases import TODAY, referral, write_case
 
-from medreview import workers as workers_module
-from medreview.config import ConfigError, workers
-from medreview.output import to_json
-from medreview.pipeline import triage_folder
+from medreview.core.case import processes as workers_module
+from medreview.core.case.pipeline import triage_folder
+from medreview.core.case.triage_json import to_json
+from medreview.core.config import ConfigError, case_processes
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PARTS = [
@@ -53,11 +53,11 @@ def test_workers_give_the_answer_of_one_process(
         read_by_workers.append(True)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("medreview.pipeline.read_and_build", spy)
+    monkeypatch.setattr("medreview.core.case.pipeline.read_and_build", spy)
 
-    one = to_json(triage_folder(folder, today=TODAY, workers=1))
+    one = to_json(triage_folder(folder, today=TODAY, processes=1))
     assert read_by_workers == []
-    two = to_json(triage_folder(folder, today=TODAY, workers=2))
+    two = to_json(triage_folder(folder, today=TODAY, processes=2))
     assert read_by_workers == [True]
 
     assert json.dumps(two, sort_keys=True) == json.dumps(one, sort_keys=True)
@@ -74,35 +74,35 @@ def test_a_small_case_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.M
         started.append(count)
         return real_pool(count)
 
-    monkeypatch.setattr("medreview.pipeline.pool", spy)
+    monkeypatch.setattr("medreview.core.case.pipeline.pool", spy)
     folder = write_case(tmp_path / "case", referral(), {})
     (folder / "records").mkdir()
     (folder / "records" / "note.pdf").write_bytes((EXAMPLES / PARTS[2]).read_bytes())
-    triage_folder(folder, today=TODAY, workers=4)
+    triage_folder(folder, today=TODAY, processes=4)
     assert started == [1]
 
 
-def test_the_number_of_workers_is_a_setting() -> None:
-    assert workers({"MEDREVIEW_WORKERS": "3"}) == 3
-    assert workers({}) >= 1
-    with pytest.raises(ConfigError, match="MEDREVIEW_WORKERS"):
-        workers({"MEDREVIEW_WORKERS": "0"})
+def test_the_number_of_processes_is_a_setting() -> None:
+    assert case_processes({"MEDREVIEW_CASE_PROCESSES": "3"}) == 3
+    assert case_processes({}) >= 1
+    with pytest.raises(ConfigError, match="MEDREVIEW_CASE_PROCESSES"):
+        case_processes({"MEDREVIEW_CASE_PROCESSES": "0"})
 
 
 def test_workers_stay_for_the_next_case_and_a_dead_one_is_replaced(tmp_path: Path) -> None:
     folder = write_case(tmp_path / "case", referral(), {})
     (folder / "records").mkdir()
     packet(folder / "records" / "packet.pdf", copies=4)
-    first = to_json(triage_folder(folder, today=TODAY, workers=2))
+    first = to_json(triage_folder(folder, today=TODAY, processes=2))
     executor = workers_module._shared_pool(2)
     pids = set(executor._processes)  # type: ignore[attr-defined]
     assert len(pids) == 2
 
-    again = to_json(triage_folder(folder, today=TODAY, workers=2))
+    again = to_json(triage_folder(folder, today=TODAY, processes=2))
     assert workers_module._shared_pool(2) is executor  # the same processes served it
 
     os.kill(next(iter(pids)), signal.SIGKILL)  # a worker dies between cases
-    after = to_json(triage_folder(folder, today=TODAY, workers=2))
+    after = to_json(triage_folder(folder, today=TODAY, processes=2))
     assert after == first == again
     assert not pids & set(workers_module._shared_pool(2)._processes)  # type: ignore[attr-defined]
     workers_module.shutdown()

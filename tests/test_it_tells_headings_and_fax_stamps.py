@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from medreview.reader.dedup import _PAGE_LINE, _is_page_line
-from medreview.rules.text import is_fax_header, is_title_line
+from medreview.core.records.duplicates import _PAGE_LINE, _is_page_line
+from medreview.core.records.text import is_fax_header, is_title_line
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -11,8 +11,8 @@ import pytest
 from cases import TODAY, compare
 from jsonschema import Draft202012Validator, FormatChecker
 
-from medreview.output import to_json
-from medreview.pipeline import triage_folder
+from medreview.core.case.pipeline import triage_folder
+from medreview.core.case.triage_json import to_json
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CASES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "expected.json").is_file())

@@ -10,8 +10,8 @@ import pytest
 from cases import TODAY, compare
 from jsonschema import Draft202012Validator, FormatChecker
 
-from medreview.output import to_json
-from medreview.pipeline import triage_folder
+from medreview.core.case.pipeline import triage_folder
+from medreview.core.case.triage_json import to_json
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 CASES = (

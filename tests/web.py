@@ -44,8 +44,8 @@ def import_roster(*rows: dict[str, str]) -> None:
     verified on 2026-05-01, so current for the test referrals)."""
     from datetime import date
 
+    from medreview.core.network.roster import read_roster, rows_to_csv
     from medreview.network.actions import do_import_network
-    from medreview.rules.roster import read_roster, rows_to_csv
 
     found, rejected = read_roster(rows_to_csv(list(rows)), today=date(2026, 5, 1))
     assert not rejected, rejected

@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from medreview.config import ConfigError, rule_settings, workers
+from medreview.core.config import ConfigError, case_processes, rule_thresholds
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,10 +39,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d = sub.add_parser("demo", help="load demo organisations, users and cases; print the logins")
     d.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
-    d.add_argument(
-        "--cli", action="store_true", help="triage the example cases on the command line"
-    )
-    d.add_argument("--case", default=None, help="with --cli: the example case to run")
     s = sub.add_parser("serve", help="migrate, then run the web server and the background worker")
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
     s.add_argument("--host", default="0.0.0.0")
@@ -91,10 +87,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "triage":
             return _triage(args)
-        if args.command == "demo" and args.cli:
-            from medreview.demo import run_demo
-
-            return run_demo(args.case)
         if args.command in ("demo", "serve", "worker", "org", "user", "token", "network", "match"):
             from medreview.commands import run
 
@@ -108,17 +100,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _triage(args: argparse.Namespace) -> int:
-    from medreview.casefolder import CaseFolderError
-    from medreview.output import to_json
-    from medreview.pipeline import triage_folder
-    from medreview.report import render
+    from medreview.core.case.folder import CaseFolderError
+    from medreview.core.case.pipeline import triage_folder
+    from medreview.core.case.triage_json import to_json
+    from medreview.core.case.triage_text import render
 
-    settings = rule_settings(os.environ)
-    processes = workers(os.environ)
+    settings = rule_thresholds(os.environ)
+    processes = case_processes(os.environ)
     try:
         result = triage_folder(
             args.case_dir,
-            workers=processes,
+            processes=processes,
             today=args.today or date.today(),
             settings=settings,
             ocr=not args.no_ocr,

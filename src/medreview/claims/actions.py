@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.casefolder import CaseFolderError, parse_referral
 from medreview.claims.models import (
     CLIENT_ROLES,
     REVIEW_ROLES,
@@ -26,6 +25,7 @@ from medreview.claims.models import (
     Referral,
     User,
 )
+from medreview.core.case.folder import CaseFolderError, parse_referral
 from medreview.records import storage
 from medreview.records.models import RecordFile
 

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from medreview.audit.actions import record
 from medreview.claims.actions import ActionError
+from medreview.core.network.roster import RosterRow
 from medreview.network.models import Licence, Physician, PhysicianSpecialty
-from medreview.rules.roster import RosterRow
 
 BATCH = 500  # rows per statement: under every database's limit on parameters
 EDITORS = ("admin",)

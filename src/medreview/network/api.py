@@ -11,9 +11,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from medreview.casefolder import parse_referral
 from medreview.claims.access import referral_or_404
 from medreview.claims.actions import ActionError
+from medreview.core.case.folder import parse_referral
 from medreview.network.pool import match_referral
 from medreview.network.schemas import CandidatesOut
 

@@ -16,8 +16,8 @@ def run_network(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from medreview.core.network.roster import RosterError, read_roster
     from medreview.network.actions import do_import_network
-    from medreview.rules.roster import RosterError, read_roster
 
     try:
         text = args.file.read_text(encoding="utf-8-sig")
@@ -38,7 +38,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from medreview.casefolder import CaseFolderError, load_referral_file
+    from medreview.core.case.folder import CaseFolderError, load_referral_file
     from medreview.network.pool import match_referral
 
     if args.top < 1:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from medreview.core.network import geo
 from medreview.network.models import Physician
-from medreview.rules import geo
 
 
 class PhysicianForm(forms.ModelForm):

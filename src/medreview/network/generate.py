@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from stdnum import luhn
 
-from medreview.rules import geo
+from medreview.core.network import geo
 
 # The specialties of a review network, with their share of it.
 SPECIALTIES = (

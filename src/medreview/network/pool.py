@@ -18,10 +18,10 @@ from typing import Any
 
 from django.db import connection
 
+from medreview.core.network import matching
+from medreview.core.network.jurisdictions import JurisdictionRules, default_rules
+from medreview.core.referral import ReferralData
 from medreview.network.models import Licence, Physician, PhysicianSpecialty
-from medreview.rules import matching
-from medreview.rules.jurisdictions import JurisdictionRules, default_rules
-from medreview.rules.model import Referral
 
 
 def load_network(codes: Iterable[str], service: str | None = None) -> matching.Network:
@@ -47,7 +47,7 @@ def load_network(codes: Iterable[str], service: str | None = None) -> matching.N
     )
 
 
-def load_physicians(npis: Iterable[str]) -> dict[str, matching.Physician]:
+def load_physicians(npis: Iterable[str]) -> dict[str, matching.PhysicianProfile]:
     """The physicians of these NPIs as the matcher sees them, active or not."""
     found = _read(Physician.objects.filter(npi__in=sorted(set(npis))).values("id"))
     return {p.npi: p for p in found}
@@ -61,7 +61,7 @@ _FIELDS = (
 )  # fmt: skip
 
 
-def _read(ids: Any) -> list[matching.Physician]:
+def _read(ids: Any) -> list[matching.PhysicianProfile]:
     """The physicians whose ids the subquery gives, read in three queries.
 
     The rows are read through the cursor, without Django's per-value converters: a match on
@@ -74,13 +74,13 @@ def _read(ids: Any) -> list[matching.Physician]:
         PhysicianSpecialty.objects.filter(physician_id__in=ids).values_list("physician_id", "code")
     ):
         specialties[pid].append(code)
-    licences: dict[int, list[matching.Licence]] = defaultdict(list)
+    licences: dict[int, list[matching.LicenceTerm]] = defaultdict(list)
     for pid, state, expires, verified in _raw(
         Licence.objects.filter(physician_id__in=ids).values_list(
             "physician_id", "state", "expires", "verified_on"
         )
     ):
-        licences[pid].append(matching.Licence(state, _day(expires), _date(verified)))
+        licences[pid].append(matching.LicenceTerm(state, _day(expires), _date(verified)))
     rows = _raw(Physician.objects.filter(id__in=ids).values_list(*_FIELDS))
     return [
         _physician(dict(zip(_FIELDS, row, strict=True)), specialties[row[0]], licences[row[0]])
@@ -96,14 +96,14 @@ def _raw(query: Any) -> list[tuple[Any, ...]]:
 
 
 def _physician(
-    row: dict[str, Any], specialties: list[str], licences: list[matching.Licence]
-) -> matching.Physician:
+    row: dict[str, Any], specialties: list[str], licences: list[matching.LicenceTerm]
+) -> matching.PhysicianProfile:
     services = [
         s
         for s, on in (("peer_review", row["offers_peer_review"]), ("ime", row["offers_ime"]))
         if on
     ]
-    return matching.Physician(
+    return matching.PhysicianProfile(
         npi=row["npi"],
         name=row["name"],
         specialties=tuple(specialties),
@@ -167,7 +167,7 @@ def groups_of(npis: Iterable[str]) -> dict[str, frozenset[str]]:
 
 
 def request_for(
-    referral: Referral,
+    referral: ReferralData,
     service: str,
     *,
     top: int = 10,
@@ -186,7 +186,7 @@ def request_for(
 
 
 def match_referral(
-    referral: Referral,
+    referral: ReferralData,
     service: str,
     *,
     top: int = 10,

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from medreview.claims.access import refuse_unless_review_staff
 from medreview.claims.actions import ActionError
+from medreview.core.network import taxonomy
+from medreview.core.network.matching import reverify_by
+from medreview.core.triage.calendars import is_jurisdiction
 from medreview.network.actions import do_update_physician, do_verify_credential
 from medreview.network.forms import CredentialForm, PhysicianForm
 from medreview.network.models import Physician
-from medreview.rules import taxonomy
-from medreview.rules.calendars import is_jurisdiction
-from medreview.rules.matching import reverify_by
 
 DUE_SOON_DAYS = 60
 PAGE = 50

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.db import transaction
 
 from medreview.audit.actions import record
-from medreview.casefolder import CaseFolderError, parse_referral
 from medreview.claims.actions import ActionError
 from medreview.claims.models import Referral
-from medreview.config import rule_settings, workers
+from medreview.core.case.folder import CaseFolderError, parse_referral
+from medreview.core.config import case_processes, rule_thresholds
 from medreview.records import storage
 from medreview.records.corrections import (
     as_rules,
@@ -90,8 +90,8 @@ def do_read_records(referral_id: str) -> Referral | None:
 def _triage(referral: Referral) -> dict[str, Any]:
     import json
 
-    from medreview.output import to_json
-    from medreview.pipeline import analyse
+    from medreview.core.case.pipeline import analyse
+    from medreview.core.case.triage_json import to_json
 
     try:
         parsed = parse_referral(json.dumps(referral.payload), today=referral.received)
@@ -112,8 +112,8 @@ def _triage(referral: Referral) -> dict[str, Any]:
         result = analyse(
             parsed,
             files,
-            settings=rule_settings(os.environ),
-            workers=workers(os.environ),
+            settings=rule_thresholds(os.environ),
+            processes=case_processes(os.environ),
             corrections=as_rules(list(referral.corrections.all())),
         )
         return to_json(result)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from medreview.core.records.model import Corrections
+from medreview.core.records.model import gap_key as rules_gap_key
 from medreview.records.models import Correction
-from medreview.rules.model import Corrections
-from medreview.rules.model import gap_key as rules_gap_key
 
 
 def gap_key(gap: dict[str, Any]) -> str:

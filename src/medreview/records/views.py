@@ -109,7 +109,7 @@ def download(request: HttpRequest, referral_id: object, file_id: int) -> HttpRes
 
 
 def _text_of(rf: RecordFile, name: str, page: int) -> str:
-    from medreview.reader import read_file
+    from medreview.core.reading import read_file
 
     with tempfile.TemporaryDirectory(prefix="view-") as folder:
         path = Path(folder) / Path(rf.name).name

@@ -26,18 +26,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.casefolder import parse_referral
 from medreview.claims.actions import ActionError
 from medreview.claims.models import Referral, User
-from medreview.config import rule_settings
+from medreview.core.case.folder import parse_referral
+from medreview.core.config import rule_thresholds
+from medreview.core.network import matching
+from medreview.core.network.jurisdictions import default_rules
+from medreview.core.triage.calendars import holidays_for
+from medreview.core.triage.clocks import add_business_days
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
 from medreview.reviews.queue import build_proposal, waiting_reviews
-from medreview.rules import matching
-from medreview.rules.calendars import holidays_for
-from medreview.rules.clocks import add_business_days
-from medreview.rules.jurisdictions import default_rules
 
 log = logging.getLogger(__name__)
 ASSIGNERS = ("coordinator", "scheduler")  # INTERFACES.md, "HTTP API"
@@ -55,7 +55,7 @@ def _may_assign(actor: User) -> None:
 
 
 def due_date(referral: Referral, service: str, today: date) -> date:
-    settings = rule_settings(os.environ)
+    settings = rule_thresholds(os.environ)
     days = settings.ime_lead_time_days if service == "ime" else settings.peer_review_turnaround_days
     holidays = holidays_for(referral.jurisdiction, today.year, today.year + 1)
     return add_business_days(today, days, holidays)
@@ -289,7 +289,7 @@ def _give(
     referral: Referral,
     service: str,
     row: Physician,
-    physician: matching.Physician,
+    physician: matching.PhysicianProfile,
     request: matching.Request,
     *,
     actor: User,

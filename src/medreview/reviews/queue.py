@@ -23,12 +23,12 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
-from medreview.casefolder import parse_referral
 from medreview.claims.models import Referral
+from medreview.core.case.folder import parse_referral
+from medreview.core.network import assignment, matching
+from medreview.core.network.jurisdictions import default_rules
 from medreview.network import pool
 from medreview.reviews.models import Assignment
-from medreview.rules import assignment, matching
-from medreview.rules.jurisdictions import default_rules
 from medreview.triage.models import TriageDecision
 
 PATH_SERVICES: dict[str, tuple[str, ...]] = {
@@ -115,7 +115,7 @@ def build_proposal(waiting: list[WaitingReview]) -> dict[str, Any]:
         if any(r.service == service for r in requests.values())
     }
     options: list[assignment.Option] = []
-    physicians: dict[str, matching.Physician] = {}
+    physicians: dict[str, matching.PhysicianProfile] = {}
     scores: dict[tuple[str, str], float] = {}
     for row in reviews:
         request = requests[row["key"]]

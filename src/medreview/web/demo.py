@@ -7,9 +7,9 @@ client organisations; the background worker of `medreview serve` reads and triag
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
-
-from medreview.demo import examples_dir
+from pathlib import Path
 
 PASSWORD = "medreview-demo"
 ORGANISATIONS = [
@@ -24,6 +24,14 @@ USERS = [
     ("coordinator@review.example", "medreview Review Desk", "coordinator"),
     ("admin@review.example", "medreview Review Desk", "admin"),
 ]
+
+
+def examples_dir() -> Path | None:
+    """The example case folders: MEDREVIEW_EXAMPLES, else `examples/` here or in the checkout."""
+    configured = os.environ.get("MEDREVIEW_EXAMPLES")
+    candidates = [Path(configured)] if configured else []
+    candidates += [Path.cwd() / "examples", Path(__file__).resolve().parents[3] / "examples"]
+    return next((p for p in candidates if p.is_dir()), None)
 
 
 def load_demo() -> list[str]:
@@ -76,10 +84,10 @@ DEMO_PHYSICIANS = 3000
 
 def _demo_network(claims: list[dict[str, str]]) -> list[str]:
     """A made-up network around the example claims' states, when the network is empty."""
+    from medreview.core.network.roster import read_roster, rows_to_csv
     from medreview.network.actions import do_import_network
     from medreview.network.generate import roster
     from medreview.network.models import Physician
-    from medreview.rules.roster import read_roster, rows_to_csv
 
     if Physician.objects.exists():
         return []

@@ -14,7 +14,7 @@ from typing import Any
 
 import dj_database_url
 
-from medreview.config import ConfigError
+from medreview.core.config import ConfigError
 
 
 def _home() -> Path:

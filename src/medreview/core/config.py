@@ -1,0 +1,56 @@
+"""Settings from the environment, in one place, failing loudly on bad values.
+
+`MEDREVIEW_*` variables set the thresholds of the rules (DESIGN.md sections 3 and 4); each
+must be a positive whole number. The web application's settings read the same variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import fields
+
+from medreview.core.thresholds import Thresholds
+
+ENV_PREFIX = "MEDREVIEW_"
+
+
+class ConfigError(ValueError):
+    """A setting with a value that cannot be used; the message names the variable."""
+
+
+def rule_thresholds(env: Mapping[str, str]) -> Thresholds:
+    """The rule thresholds, defaults overridden by MEDREVIEW_<NAME> (e.g. MEDREVIEW_TREATMENT_GAP_DAYS)."""
+    values = {}
+    for f in fields(Thresholds):
+        name = ENV_PREFIX + f.name.upper()
+        raw = env.get(name)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+        if value < 0 or (value == 0 and f.name != "min_clinical_documents"):
+            raise ConfigError(f"{name}={raw!r} must be a positive whole number")
+        values[f.name] = value
+    return Thresholds(**values)
+
+
+def case_processes(env: Mapping[str, str]) -> int:
+    """How many processes a large case may use: MEDREVIEW_CASE_PROCESSES, else the machine's cores."""
+    raw = env.get(ENV_PREFIX + "CASE_PROCESSES", "").strip()
+    if not raw:
+        return default_processes()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}CASE_PROCESSES={raw!r} is not a whole number") from None
+    if value < 1:
+        raise ConfigError(f"{ENV_PREFIX}CASE_PROCESSES={raw!r} must be at least 1")
+    return value
+
+
+def default_processes() -> int:
+    """The machine's cores, at most 8: a case gains little from more."""
+    return max(1, min(os.cpu_count() or 1, 8))

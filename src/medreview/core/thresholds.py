@@ -1,0 +1,18 @@
+"""The thresholds of the triage and gap rules (docs/rules.md), all settings: defaults here,
+overridden by `MEDREVIEW_<NAME>` variables (`core.config`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The thresholds of DESIGN.md sections 3 and 4, all settings."""
+
+    recent_exam_days: int = 90
+    min_business_days_to_obtain_records: int = 10
+    min_clinical_documents: int = 2
+    peer_review_turnaround_days: int = 3
+    ime_lead_time_days: int = 15
+    treatment_gap_days: int = 45
