@@ -46,34 +46,36 @@ class Personas:
 
     def token(self, user: Any) -> str:
         from medreview.claims.actions import do_create_token
+        from medreview.claims.permissions import COMMAND_LINE
 
-        return do_create_token(user, actor="test")
+        return do_create_token(user, actor=COMMAND_LINE)
 
 
 @pytest.fixture
 def people(db: Any) -> Personas:
     from medreview.claims.actions import do_create_organisation, do_create_user
+    from medreview.claims.permissions import COMMAND_LINE
 
-    a = do_create_organisation(actor="test", name="Client A Mutual", kind="client")
-    b = do_create_organisation(actor="test", name="Client B TPA", kind="client")
-    r = do_create_organisation(actor="test", name="Review Desk", kind="reviewer")
+    a = do_create_organisation(actor=COMMAND_LINE, name="Client A Mutual", kind="client")
+    b = do_create_organisation(actor=COMMAND_LINE, name="Client B TPA", kind="client")
+    r = do_create_organisation(actor=COMMAND_LINE, name="Review Desk", kind="reviewer")
     pw = "correct horse battery"
     return Personas(
         client_a=a,
         client_b=b,
         reviewer=r,
         adjuster_a=do_create_user(
-            a, actor="test", email="ann@a.example", role="adjuster", password=pw
+            a, actor=COMMAND_LINE, email="ann@a.example", role="adjuster", password=pw
         ),
         adjuster_b=do_create_user(
-            b, actor="test", email="bob@b.example", role="adjuster", password=pw
+            b, actor=COMMAND_LINE, email="bob@b.example", role="adjuster", password=pw
         ),
         coordinator=do_create_user(
-            r, actor="test", email="cora@review.example", role="coordinator", password=pw
+            r, actor=COMMAND_LINE, email="cora@review.example", role="coordinator", password=pw
         ),
         physician=do_create_user(
             r,
-            actor="test",
+            actor=COMMAND_LINE,
             email="dr@review.example",
             role="physician",
             password=pw,

@@ -18,6 +18,7 @@ from web import call_for_peer_review, import_roster, login, run_worker, send
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
 from medreview.claims.models import Referral
+from medreview.claims.permissions import COMMAND_LINE
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
 from medreview.triage.actions import do_decide_triage
@@ -165,7 +166,11 @@ def test_only_coordinators_and_schedulers_propose_and_apply(people: Any) -> None
     _queue(people)
     batch = _propose(login(people.coordinator))
     qa = do_create_user(
-        people.reviewer, actor="test", email="quinn@review.example", role="qa", password="x" * 12
+        people.reviewer,
+        actor=COMMAND_LINE,
+        email="quinn@review.example",
+        role="qa",
+        password="x" * 12,
     )
     before = _state()
     for user in (people.adjuster_a, people.adjuster_b, people.physician):

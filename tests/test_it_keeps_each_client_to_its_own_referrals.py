@@ -9,6 +9,7 @@ import pytest
 from web import api, run_worker, send
 
 from medreview.audit.models import AuditEvent
+from medreview.claims.permissions import COMMAND_LINE
 from medreview.triage.models import TriageDecision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,7 +61,7 @@ def test_a_revoked_token_opens_nothing(people: Any, referral_of_a: str) -> None:
 
     token = people.token(people.adjuster_a)
     assert api(token).get(f"/api/v1/referrals/{referral_of_a}").status_code == 200
-    do_revoke_token(ApiToken.objects.order_by("-created").first(), actor="test")
+    do_revoke_token(ApiToken.objects.order_by("-created").first(), actor=COMMAND_LINE)
     assert api(token).get(f"/api/v1/referrals/{referral_of_a}").status_code == 401
     assert not ApiToken.objects.filter(digest__contains=token).exists()  # only its digest is kept
 

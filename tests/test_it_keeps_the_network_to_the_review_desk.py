@@ -13,6 +13,7 @@ from web import api, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
+from medreview.claims.permissions import COMMAND_LINE
 from medreview.core.network.roster import read_roster, rows_to_csv
 from medreview.network.actions import do_import_network
 from medreview.network.models import Licence, Physician
@@ -47,12 +48,16 @@ COLLEAGUE = {
 def _network() -> None:
     rows, rejected = read_roster(rows_to_csv([SURGEON, COLLEAGUE]), today=date(2026, 5, 1))
     assert not rejected
-    do_import_network(rows, actor="cli", source="test")
+    do_import_network(rows, actor=COMMAND_LINE, source="test")
 
 
 def _admin(people: Any) -> Any:
     return do_create_user(
-        people.reviewer, actor="test", email="ada@review.example", role="admin", password="x" * 12
+        people.reviewer,
+        actor=COMMAND_LINE,
+        email="ada@review.example",
+        role="admin",
+        password="x" * 12,
     )
 
 
@@ -134,7 +139,7 @@ def test_a_recorded_verification_clears_a_lapsed_credential(people: Any) -> None
     rows, _ = read_roster(
         rows_to_csv([{**SURGEON, "verified_on": "2022-01-03"}]), today=date(2026, 5, 1)
     )
-    do_import_network(rows, actor="cli", source="test")
+    do_import_network(rows, actor=COMMAND_LINE, source="test")
     admin = login(_admin(people))
     page = admin.get(f"/network/{SURGEON['npi']}/")
     assert b"lapsed" in page.content and b"re-verification was due 2025-01-03" in page.content

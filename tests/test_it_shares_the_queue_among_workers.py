@@ -30,7 +30,7 @@ def test_two_workers_triage_each_referral_exactly_once(tmp_path: Path) -> None:
     cli("user", "create", "ann@acme.example", "--org", "Acme Mutual", "--role", "adjuster")
     script = (
         "from medreview.web.runtime import setup; setup()\n"
-        "from medreview.claims.actions import Upload, do_create_referral\n"
+        "from medreview.records.actions import Upload, do_create_referral\n"
         "from medreview.claims.models import User\n"
         "import json, sys\n"
         "u = User.objects.get(email='ann@acme.example')\n"

@@ -95,12 +95,12 @@ def test_a_worker_killed_mid_file_loses_nothing(people: Any) -> None:
 
 
 def test_reading_twice_changes_nothing(people: Any) -> None:
-    from medreview.records.actions import do_read_records
+    from medreview.records.tasks import read_records
 
     made = send(people.token(people.adjuster_a)).json()
     run_worker()
     before = Referral.objects.get(pk=made["id"])
-    do_read_records(made["id"])  # a retried task
+    read_records.call(made["id"])  # a retried task
     after = Referral.objects.get(pk=made["id"])
     assert after.triage == before.triage and after.updated == before.updated
 

@@ -44,12 +44,13 @@ def import_roster(*rows: dict[str, str]) -> None:
     verified on 2026-05-01, so current for the test referrals)."""
     from datetime import date
 
+    from medreview.claims.permissions import COMMAND_LINE
     from medreview.core.network.roster import read_roster, rows_to_csv
     from medreview.network.actions import do_import_network
 
     found, rejected = read_roster(rows_to_csv(list(rows)), today=date(2026, 5, 1))
     assert not rejected, rejected
-    do_import_network(found, actor="cli", source="test")
+    do_import_network(found, actor=COMMAND_LINE, source="test")
 
 
 def call_for_peer_review(referral_id: str, coordinator: Any) -> None:

@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="0.0.0.0")
     s.add_argument("--workers", type=int, default=1, help="background worker processes")
     sub.add_parser("worker", help="run one background worker (serve starts its own)")
+    mg = sub.add_parser(
+        "manage",
+        help="run a Django management command against the configured database",
+        add_help=False,
+    )
+    mg.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
     o = sub.add_parser("org", help="organisations").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
@@ -83,12 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv[:1] == ["manage"]:
+            # What follows `manage` is Django's, options included (`manage check --deploy`).
+            from medreview.web.commands import manage
+
+            return manage(argv[1:])
+        args = build_parser().parse_args(argv)
         if args.command == "triage":
             return _triage(args)
-        if args.command in ("demo", "serve", "worker", "org", "user", "token", "network", "match"):
-            from medreview.commands import run
+        if args.command in (
+            "demo", "serve", "worker", "org", "user", "token", "network", "match",
+        ):  # fmt: skip
+            from medreview.web.commands import run
 
             return run(args)
     except ConfigError as exc:

@@ -1,4 +1,5 @@
-"""Who may reach a referral: the one check every page, file and endpoint makes."""
+"""Who may reach a referral (the one check every page, file and endpoint of a referral makes),
+and the refusal page of the permission table (`claims.permissions`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from medreview.claims.models import Referral
+from medreview.claims.permissions import Permission, may
 
 
 def referral_or_404(user: Any, referral_id: object) -> Referral:
@@ -24,9 +26,8 @@ def referral_or_404(user: Any, referral_id: object) -> Referral:
     return found
 
 
-def refuse_unless_review_staff(request: HttpRequest) -> HttpResponse | None:
-    """The 403 page for anyone but the review desk's staff (pages of the network and of
-    assignments); None for the staff."""
-    if not getattr(request.user, "is_review_staff", False):
+def refuse_unless(request: HttpRequest, permission: Permission) -> HttpResponse | None:
+    """The 403 page for anyone without the permission; None for those who hold it."""
+    if not may(request.user, permission):
         return render(request, "claims/forbidden.html", status=403)
     return None

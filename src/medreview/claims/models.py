@@ -16,6 +16,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from medreview.claims.roles import CLIENT_ROLES, REVIEW_ROLES, ROLE_LABELS, ROLES
+from medreview.core.case.folder import referral_data
+from medreview.core.referral import ReferralData
+
 
 class Organisation(models.Model):
     """A tenant: a client (carrier, TPA, self-insured employer) or the review organisation."""
@@ -30,21 +34,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-CLIENT_ROLES = ("adjuster", "nurse_case_manager", "risk_manager")
-REVIEW_ROLES = ("coordinator", "scheduler", "qa", "admin")
-ROLES = (*CLIENT_ROLES, *REVIEW_ROLES, "physician")
-ROLE_LABELS = {
-    "adjuster": "Adjuster",
-    "nurse_case_manager": "Nurse case manager",
-    "risk_manager": "Risk manager",
-    "coordinator": "Intake coordinator",
-    "scheduler": "Scheduler",
-    "qa": "QA nurse",
-    "admin": "Administrator",
-    "physician": "Physician",
-}
 
 
 class EmailUserManager(UserManager["User"]):
@@ -157,6 +146,9 @@ class Referral(models.Model):
     payload = models.JSONField()
     status = models.CharField(max_length=20, choices=STATUSES, default=RECEIVED, db_index=True)
     triage = models.JSONField(null=True, blank=True)
+    # The path of the triage decision in force (`triage.TriageDecision`, the latest), set by
+    # the door that records a decision; empty until someone decides.
+    decided_path = models.CharField(max_length=40, blank=True)
     processing_error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -173,3 +165,14 @@ class Referral(models.Model):
     @property
     def questions(self) -> list[dict[str, Any]]:
         return list(self.payload.get("questions", []))
+
+    def as_data(self) -> ReferralData:
+        """The referral as the core's rules read it: the one translation of a stored
+        referral (validated when it was received, so a failure here is a bug)."""
+        return referral_data(self.payload, today=self.received, source=f"referral {self.pk}")
+
+    @property
+    def path_in_force(self) -> str:
+        """The triage path that now decides what is done: the one a person decided, else the
+        one recommended ("" before the records are read)."""
+        return self.decided_path or str((self.triage or {}).get("path") or "")

@@ -1,4 +1,4 @@
-"""Shapes of the referrals API (contracts/INTERFACES.md)."""
+"""Shapes of the referrals API (docs/api.md): the list of referrals and a referral's audit trail."""
 
 from __future__ import annotations
 
@@ -6,11 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
-
-
-class Created(Schema):
-    id: str
-    status: str
 
 
 class ReferralSummary(Schema):
@@ -29,14 +24,15 @@ class ReferralList(Schema):
     count: int
 
 
-class ReferralDetail(Schema):
-    id: str
-    status: str
-    claim: dict[str, Any]
-    questions: list[dict[str, Any]]
-    triage: dict[str, Any] | None
-    decision: dict[str, Any] | None
-    records: list[dict[str, Any]]
-    corrections: list[dict[str, Any]]
-    records_requests: list[dict[str, Any]]
-    processing_error: str | None
+class Event(Schema):
+    at: str
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    hash: str
+    prev_hash: str
+
+
+class Trail(Schema):
+    events: list[Event]
+    verified: bool

@@ -11,7 +11,4 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.work_queue, name="work-queue"),
-    path("referrals/new/", views.new_referral, name="new-referral"),
-    path("referrals/<uuid:referral_id>/", views.case_page, name="case"),
-    path("referrals/<uuid:referral_id>/decision/", views.decide, name="decide"),
 ]

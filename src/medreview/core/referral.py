@@ -8,21 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-QUESTION_TYPES = (
-    "causation",
-    "medical_necessity",
-    "treatment_appropriateness",
-    "diagnosis_support",
-    "billing_alignment",
-    "future_care",
-    "apportionment",
-    "mmi",
-    "work_status",
-    "functional_capacity",
-    "impairment_rating",
-    "neurological_evaluation",
-    "range_of_motion",
-)
+from medreview.core import vocabulary
+
+QUESTION_TYPES = tuple(vocabulary.QUESTION_TYPES)
 
 
 @dataclass(frozen=True)

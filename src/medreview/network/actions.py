@@ -13,12 +13,12 @@ from typing import Any
 from django.db import transaction
 
 from medreview.audit.actions import record
-from medreview.claims.actions import ActionError
+from medreview.claims.errors import ActionError
+from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.network.roster import RosterRow
 from medreview.network.models import Licence, Physician, PhysicianSpecialty
 
 BATCH = 500  # rows per statement: under every database's limit on parameters
-EDITORS = ("admin",)
 _FIELDS = [
     "name",
     "board_certified",
@@ -48,13 +48,6 @@ class Imported:
     updated: int
 
 
-def _may_edit(actor: Any) -> None:
-    if actor in ("cli", "demo"):
-        return  # the command line (and the demo it loads) runs with the machine's authority
-    if getattr(actor, "role", None) not in EDITORS:
-        raise ActionError("only an administrator of the review desk edits the network", status=403)
-
-
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -65,11 +58,11 @@ def _money(value: float | None) -> Decimal | None:
 
 
 def do_import_network(
-    rows: Sequence[RosterRow], *, actor: Any, source: str, rejected: int = 0
+    rows: Sequence[RosterRow], *, actor: Actor, source: str, rejected: int = 0
 ) -> Imported:
     """Add or update (by NPI) the physicians of a roster's valid rows, with their specialties
     and licences; all of them or none."""
-    _may_edit(actor)
+    require(actor, Permission.EDIT_NETWORK)
     with transaction.atomic():
         known = dict(Physician.objects.values_list("npi", "id"))
         created = sum(1 for r in rows if r.npi not in known)
@@ -143,9 +136,11 @@ def do_import_network(
     return Imported(created=created, updated=len(rows) - created)
 
 
-def do_update_physician(physician: Physician, *, actor: Any, changes: dict[str, Any]) -> Physician:
+def do_update_physician(
+    physician: Physician, *, actor: Actor, changes: dict[str, Any]
+) -> Physician:
     """Change a physician's details (the form's cleaned fields); the changes are audited."""
-    _may_edit(actor)
+    require(actor, Permission.EDIT_NETWORK)
     unknown = set(changes) - set(_FIELDS)
     if unknown:
         raise ActionError(f"not a physician field: {', '.join(sorted(unknown))}")
@@ -175,7 +170,7 @@ CREDENTIALS = ("licence", "board_certification", "sanctions")
 def do_verify_credential(
     physician: Physician,
     *,
-    actor: Any,
+    actor: Actor,
     credential: str,
     verified_on: date,
     state: str = "",
@@ -184,7 +179,7 @@ def do_verify_credential(
 ) -> Physician:
     """Record that a credential was verified on a day (a licence with its state and expiry,
     the board certification, or the sanctions check and what it found)."""
-    _may_edit(actor)
+    require(actor, Permission.EDIT_NETWORK)
     if credential not in CREDENTIALS:
         raise ActionError(
             f"credential must be one of: {', '.join(CREDENTIALS)}", field="credential"

@@ -5,15 +5,15 @@ client sees the physician assigned, not the network."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from medreview.claims.access import referral_or_404
-from medreview.claims.actions import ActionError
-from medreview.core.case.folder import parse_referral
+from medreview.claims.errors import ActionError
+from medreview.claims.permissions import Permission, require
+from medreview.core.network.matching import missing_for
 from medreview.network.pool import match_referral
 from medreview.network.schemas import CandidatesOut
 
@@ -27,13 +27,12 @@ class CandidatesQuery(Schema):
 
 def candidates_for(referral: Any, user: Any, service: str, top: int) -> dict[str, Any]:
     """The match of a referral, for a member of the review desk."""
-    if not getattr(user, "is_review_staff", False):
-        raise ActionError("only the review desk sees the physician network", status=403)
+    require(user, Permission.SEE_NETWORK)
     if not 1 <= top <= 100:
         raise ActionError("top must be between 1 and 100", field="top")
-    parsed = parse_referral(json.dumps(referral.payload), today=referral.received)
-    if service == "ime" and not parsed.claimant_zip:
-        raise ActionError("the claimant's ZIP is needed to match an IME", field="service")
+    parsed = referral.as_data()
+    if (missing := missing_for(parsed, service)) is not None:
+        raise ActionError(missing, field="service")
     return match_referral(parsed, service, top=top).as_json()
 
 

@@ -16,6 +16,7 @@ def run_network(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from medreview.claims.permissions import COMMAND_LINE
     from medreview.core.network.roster import RosterError, read_roster
     from medreview.network.actions import do_import_network
 
@@ -32,13 +33,14 @@ def _import(args: argparse.Namespace) -> int:
     for bad in rejected:
         print(f"{args.file}: {bad}", file=sys.stderr)
     if rows:
-        do_import_network(rows, actor="cli", source=str(args.file), rejected=len(rejected))
+        do_import_network(rows, actor=COMMAND_LINE, source=str(args.file), rejected=len(rejected))
     print(f"imported {len(rows)}, rejected {len(rejected)}")
     return 0
 
 
 def _match(args: argparse.Namespace) -> int:
     from medreview.core.case.folder import CaseFolderError, load_referral_file
+    from medreview.core.network.matching import missing_for
     from medreview.network.pool import match_referral
 
     if args.top < 1:
@@ -47,8 +49,8 @@ def _match(args: argparse.Namespace) -> int:
         referral = load_referral_file(args.case_dir, today=args.today or date.today())
     except CaseFolderError as exc:
         return _fail(str(exc))
-    if args.service == "ime" and not referral.claimant_zip:
-        return _fail(f"{args.case_dir}/referral.json: claimant.zip is needed to match an IME")
+    if (missing := missing_for(referral, args.service)) is not None:
+        return _fail(f"{args.case_dir}/referral.json: {missing}")
     try:
         found = match_referral(referral, args.service, top=args.top)
     except ValueError as exc:

@@ -14,8 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from medreview.claims.access import refuse_unless_review_staff
-from medreview.claims.actions import ActionError
+from medreview.claims.access import refuse_unless
+from medreview.claims.errors import ActionError
+from medreview.claims.permissions import Permission, may
 from medreview.core.network import taxonomy
 from medreview.core.network.matching import reverify_by
 from medreview.core.triage.calendars import is_jurisdiction
@@ -29,7 +30,7 @@ PAGE = 50
 
 @login_required
 def physicians(request: HttpRequest) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
         return denied
     q = request.GET.get("q", "").strip()
     specialty_text = request.GET.get("specialty", "").strip()
@@ -102,7 +103,7 @@ def _item(label: str, verified_on: date | None, today: date) -> tuple[str, date 
 
 @login_required
 def physician(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
         return denied
     p = get_object_or_404(Physician.objects.prefetch_related("specialties", "licences"), npi=npi)
     return _render_physician(request, p)
@@ -130,7 +131,7 @@ def _render_physician(
             "status": credential_status(p, date.today()),
             "form": form or PhysicianForm(instance=p),
             "credential_form": credential_form or CredentialForm(),
-            "can_edit": getattr(request.user, "role", "") == "admin",
+            "can_edit": may(request.user, Permission.EDIT_NETWORK),
             "error": error,
         },
         status=status,
@@ -140,7 +141,7 @@ def _render_physician(
 @login_required
 @require_POST
 def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
         return denied
     p = get_object_or_404(Physician, npi=npi)
     form = PhysicianForm(request.POST, instance=Physician.objects.get(pk=p.pk))
@@ -156,7 +157,7 @@ def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
 @login_required
 @require_POST
 def verify_credential(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
         return denied
     p = get_object_or_404(Physician, npi=npi)
     form = CredentialForm(request.POST)

@@ -1,177 +1,135 @@
-"""Reading a referral's records: the one door that moves a referral from `received` through
-`processing` to `triaged`, run by the background task `records.tasks.read_records`.
-
-It is idempotent: a referral already triaged is left alone, and one left in `processing` by
-a worker that died is read again from its stored files when the task runs again.
-"""
+"""The doors of a referral's records: receiving a referral with its record files (stored
+encrypted, then read in the background by `records.tasks.read_records`), people's
+corrections of what the engine read (which win, and trigger a new reading), records
+requests, and the log of every opening of a record."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import hashlib
+import json
+import re
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from pathlib import Path
-from typing import Any
 
-from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.claims.actions import ActionError
-from medreview.claims.models import Referral
+from medreview.claims.errors import ActionError
+from medreview.claims.models import Organisation, Referral, User
+from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.case.folder import CaseFolderError, parse_referral
-from medreview.core.config import case_processes, rule_thresholds
+from medreview.core.vocabulary import DOCUMENT_KINDS
 from medreview.records import storage
-from medreview.records.corrections import (
-    as_rules,
-    document_name,
-    gap_key,
-    gap_provider,
-    missing_item,
-)
-from medreview.records.models import Correction, RecordsRequest
+from medreview.records.corrections import document_name, gap_key, gap_provider, missing_item
+from medreview.records.models import Correction, RecordFile, RecordsRequest
+from medreview.records.tasks import read_records, retriage
 
-SYSTEM = "system"
+MAX_FILES = 500
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()+-]")
 
 
-def do_read_records(referral_id: str) -> Referral | None:
-    """Read, triage and store a referral's records; None if there is no such referral."""
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().filter(pk=referral_id).first()
-        if referral is None or referral.status not in (Referral.RECEIVED, Referral.PROCESSING):
-            return referral
-        again = referral.status == Referral.PROCESSING
-        referral.status = Referral.PROCESSING
-        referral.processing_error = ""
-        referral.save(update_fields=["status", "processing_error", "updated"])
-        record(
-            "records.reading_started",
-            actor=SYSTEM,
-            referral=referral,
-            detail={"restarted": again} if again else {},
-        )
+@dataclass(frozen=True)
+class Upload:
+    """A record file as it arrived: its file name and its bytes."""
+
+    filename: str
+    content: bytes
+
+
+def clean_filename(filename: str) -> str:
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = _SAFE_NAME.sub("_", base).lstrip(".")
+    return base[:200]
+
+
+def do_create_referral(
+    organisation: Organisation,
+    *,
+    actor: User,
+    referral_text: str,
+    uploads: list[Upload],
+    today: date | None = None,
+) -> Referral:
+    """Receive a referral and its records: validated whole, stored encrypted, queued for
+    reading. Nothing is kept of a referral that fails validation."""
+    require(actor, Permission.SEND_REFERRAL)
+    if organisation.kind != Organisation.CLIENT or actor.organisation_id != organisation.pk:
+        raise ActionError("referrals are sent by a client organisation's users", status=403)
+    today = today or timezone.localdate()
     try:
-        triage = _triage(referral)
-    except Exception as exc:  # a bug must not lose the referral: it is kept, with the error
-        with transaction.atomic():
-            referral = Referral.objects.select_for_update().get(pk=referral_id)
-            referral.status = Referral.RECEIVED
-            referral.processing_error = f"The records could not be read ({type(exc).__name__})."
-            referral.save(update_fields=["status", "processing_error", "updated"])
-            record(
-                "records.reading_failed",
-                actor=SYSTEM,
-                referral=referral,
-                detail={"error": type(exc).__name__},
+        parsed = parse_referral(referral_text, today=today, source="referral")
+    except CaseFolderError as exc:
+        problems = exc.problems[:10]
+        raise ActionError("referral: " + "; ".join(problems), field="referral") from None
+    payload = json.loads(referral_text)
+    if len(uploads) > MAX_FILES:
+        raise ActionError(f"at most {MAX_FILES} record files per referral", field="records")
+    names: list[str] = []
+    for upload in uploads:
+        name = clean_filename(upload.filename)
+        if not name:
+            raise ActionError(
+                f"record file {upload.filename!r} has no usable name", field="records"
             )
+        if not upload.content:
+            raise ActionError(f"record file {name!r} is empty", field="records")
+        if len(upload.content) > MAX_FILE_BYTES:
+            raise ActionError(f"record file {name!r} is larger than 200 MB", field="records")
+        stem, dot, suffix = name.rpartition(".")
+        candidate, n = name, 2
+        while f"records/{candidate}" in names:
+            candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
+            n += 1
+        names.append(f"records/{candidate}")
+    stored: list[str] = []
+    try:
+        for upload in uploads:
+            stored.append(storage.store(upload.content))
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                organisation=organisation,
+                created_by=actor,
+                claim_number=parsed.claim_number,
+                claimant_name=str(payload.get("claimant", {}).get("name", ""))[:200],
+                jurisdiction=parsed.jurisdiction,
+                line_of_business=parsed.line_of_business,
+                received=parsed.received,
+                due=parsed.due,
+                payload=payload,
+            )
+            for name, upload, stored_as in zip(names, uploads, stored, strict=True):
+                RecordFile.objects.create(
+                    referral=referral,
+                    name=name,
+                    size=len(upload.content),
+                    sha256=hashlib.sha256(upload.content).hexdigest(),
+                    stored_as=stored_as,
+                )
+            record(
+                "referral.received",
+                actor=actor,
+                referral=referral,
+                detail={
+                    "claim_number": parsed.claim_number,
+                    "questions": [q.id for q in parsed.questions],
+                    "records": names,
+                },
+            )
+            transaction.on_commit(partial(read_records.enqueue, str(referral.pk)))
+    except BaseException:
+        for name in stored:
+            storage.delete(name)  # the referral was not saved: neither are its files
         raise
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
-        if referral.status != Referral.PROCESSING:
-            return referral  # another worker finished it first
-        referral.triage = triage
-        referral.status = Referral.TRIAGED
-        referral.save(update_fields=["triage", "status", "updated"])
-        record(
-            "referral.triaged",
-            actor=SYSTEM,
-            referral=referral,
-            detail={
-                "path": triage["path"],
-                "documents": len(triage["documents"]),
-                "gaps": len(triage["gaps"]),
-            },
-        )
     return referral
-
-
-def _triage(referral: Referral) -> dict[str, Any]:
-    import json
-
-    from medreview.core.case.pipeline import analyse
-    from medreview.core.case.triage_json import to_json
-
-    try:
-        parsed = parse_referral(json.dumps(referral.payload), today=referral.received)
-    except CaseFolderError as exc:  # stored referrals were validated on the way in
-        raise RuntimeError(str(exc)) from None
-    # The engine reads files by path: the decrypted records live in a private folder for
-    # the length of the reading, and are removed whatever happens.
-    folder = Path(tempfile.mkdtemp(prefix="case-", dir=_scratch()))
-    try:
-        files = []
-        for rf in referral.record_files.all():
-            path = folder / rf.name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(storage.load(rf.stored_as))
-            files.append((path, rf.name))
-        result = analyse(
-            parsed,
-            files,
-            settings=rule_thresholds(os.environ),
-            processes=case_processes(os.environ),
-            corrections=as_rules(list(referral.corrections.all())),
-        )
-        return to_json(result)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def do_retriage(referral_id: str) -> Referral | None:
-    """Read a triaged referral's records again with people's corrections in force; the new
-    triage is stored (and audited) only if it differs. Safe to run twice."""
-    referral = Referral.objects.filter(pk=referral_id).first()
-    if referral is None or referral.triage is None:
-        return referral  # not read yet: the reading will apply the corrections
-    triage = _triage(referral)
-    with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
-        if referral.triage is None or referral.triage == triage:
-            return referral
-        before = referral.triage.get("path")
-        referral.triage = triage
-        referral.save(update_fields=["triage", "updated"])
-        record(
-            "referral.retriaged",
-            actor=SYSTEM,
-            referral=referral,
-            detail={
-                "path": {"from": before, "to": triage["path"]},
-                "gaps": len(triage["gaps"]),
-                "corrections": referral.corrections.count(),
-            },
-        )
-    return referral
-
-
-def _enqueue_retriage(referral_id: str) -> None:
-    from medreview.records.tasks import retriage
-
-    retriage.enqueue(referral_id)
-
-
-def _scratch() -> Path:
-    path = Path(settings.HOME) / "scratch"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-KINDS_CORRECTABLE = (
-    "progress_note", "consult_report", "imaging_report", "diagnostic_report",
-    "operative_report", "therapy_note", "fce_report", "emergency_record", "discharge_summary",
-    "ime_report", "peer_review_report", "billing", "other",
-)  # fmt: skip
-CORRECTORS = ("coordinator", "qa", "admin", "nurse_case_manager", "adjuster", "risk_manager")
 
 
 def do_correct_document(
     referral: Referral,
     *,
-    actor: Any,
+    actor: User,
     document: str,
     kind: str | None = None,
     day: str | None = None,
@@ -179,11 +137,10 @@ def do_correct_document(
 ) -> list[Correction]:
     """Correct a document's kind or date of service; the correction wins over the machine's."""
     reason = reason.strip()
-    if actor.role not in CORRECTORS:
-        raise ActionError("your role cannot correct records", status=403)
+    require(actor, Permission.CORRECT_RECORDS)
     if not reason:
         raise ActionError("a correction needs a reason", field="reason")
-    if kind is not None and kind not in KINDS_CORRECTABLE:
+    if kind is not None and kind not in DOCUMENT_KINDS:
         raise ActionError(f"unknown document kind {kind!r}", field="kind")
     if day:
         try:
@@ -213,7 +170,7 @@ def do_correct_document(
             )
         if not made:
             raise ActionError("give a kind or a date to correct", field="kind")
-        transaction.on_commit(partial(_enqueue_retriage, str(referral.pk)))
+        transaction.on_commit(partial(retriage.enqueue, str(referral.pk)))
         record(
             "document.corrected",
             actor=actor,
@@ -227,11 +184,10 @@ def do_correct_document(
     return made
 
 
-def do_dismiss_gap(referral: Referral, *, actor: Any, gap: str, reason: str) -> Correction:
+def do_dismiss_gap(referral: Referral, *, actor: User, gap: str, reason: str) -> Correction:
     """Dismiss a documentation gap (a person's judgement that it is not one), with a reason."""
     reason = reason.strip()
-    if actor.role not in CORRECTORS:
-        raise ActionError("your role cannot dismiss gaps", status=403)
+    require(actor, Permission.CORRECT_RECORDS)
     if not reason:
         raise ActionError("dismissing a gap needs a reason", field="reason")
     with transaction.atomic():
@@ -249,7 +205,7 @@ def do_dismiss_gap(referral: Referral, *, actor: Any, gap: str, reason: str) -> 
             reason=reason,
             made_by=actor,
         )
-        transaction.on_commit(partial(_enqueue_retriage, str(referral.pk)))
+        transaction.on_commit(partial(retriage.enqueue, str(referral.pk)))
         record(
             "gap.dismissed",
             actor=actor,
@@ -259,14 +215,10 @@ def do_dismiss_gap(referral: Referral, *, actor: Any, gap: str, reason: str) -> 
     return made
 
 
-REQUESTERS = ("coordinator", "admin")
-
-
-def do_request_records(referral: Referral, *, actor: Any, gap: str) -> tuple[RecordsRequest, bool]:
+def do_request_records(referral: Referral, *, actor: User, gap: str) -> tuple[RecordsRequest, bool]:
     """Request from the provider the records a gap showed missing; a second request for the
     same claim, provider and item returns the first (False: nothing new was requested)."""
-    if actor.role not in REQUESTERS:
-        raise ActionError("records are requested by the review desk's coordinators", status=403)
+    require(actor, Permission.REQUEST_RECORDS)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         triage = referral.triage or {}
@@ -300,8 +252,8 @@ def do_request_records(referral: Referral, *, actor: Any, gap: str) -> tuple[Rec
     return made, True
 
 
-def do_update_records_request(request: RecordsRequest, *, actor: Any, status: str) -> None:
-
+def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: str) -> None:
+    require(actor, Permission.UPDATE_RECORDS_REQUEST)
     if status not in dict(RecordsRequest.STATUSES):
         raise ActionError(f"unknown status {status!r}", field="status")
     with transaction.atomic():
@@ -323,7 +275,7 @@ def do_update_records_request(request: RecordsRequest, *, actor: Any, status: st
         )
 
 
-def do_view_record(referral: Referral, *, actor: Any, file: str, page: int | None) -> None:
+def do_view_record(referral: Referral, *, actor: Actor, file: str, page: int | None) -> None:
     """Log that a person opened a record (patient data: every access is in the audit trail)."""
     with transaction.atomic():
         record(

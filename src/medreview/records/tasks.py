@@ -1,21 +1,144 @@
-"""Background work on records, through Django's Tasks API (django-tasks, database queue).
-Tasks take ids and are safe to run twice."""
+"""The records' background doors, through Django's Tasks API (django-tasks, database queue):
+reading a referral's records to its triage, and reading them again after a person's
+correction. Each task takes an id, runs its changes in transactions with their audit events,
+and is safe to run twice: a referral already triaged is left alone, and one left in
+`processing` by a worker that died is read again from its stored files.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
 from django_tasks import task
 
-from medreview.records.actions import do_read_records, do_retriage
+from medreview.audit.actions import record
+from medreview.claims.models import Referral
+from medreview.claims.permissions import BACKGROUND
+from medreview.core.config import case_processes, rule_thresholds
+from medreview.records import storage
+from medreview.records.corrections import as_rules
 
 
 @task()
 def read_records(referral_id: str) -> str | None:
-    referral = do_read_records(referral_id)
-    return None if referral is None else referral.status
+    """Read, triage and store a referral's records: the door from `received` through
+    `processing` to `triaged`. Returns the status, None if there is no such referral."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().filter(pk=referral_id).first()
+        if referral is None or referral.status not in (Referral.RECEIVED, Referral.PROCESSING):
+            return None if referral is None else referral.status
+        again = referral.status == Referral.PROCESSING
+        referral.status = Referral.PROCESSING
+        referral.processing_error = ""
+        referral.save(update_fields=["status", "processing_error", "updated"])
+        record(
+            "records.reading_started",
+            actor=BACKGROUND,
+            referral=referral,
+            detail={"restarted": again} if again else {},
+        )
+    try:
+        triage = _triage(referral)
+    except Exception as exc:  # a bug must not lose the referral: it is kept, with the error
+        with transaction.atomic():
+            referral = Referral.objects.select_for_update().get(pk=referral_id)
+            referral.status = Referral.RECEIVED
+            referral.processing_error = f"The records could not be read ({type(exc).__name__})."
+            referral.save(update_fields=["status", "processing_error", "updated"])
+            record(
+                "records.reading_failed",
+                actor=BACKGROUND,
+                referral=referral,
+                detail={"error": type(exc).__name__},
+            )
+        raise
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral_id)
+        if referral.status != Referral.PROCESSING:
+            return referral.status  # another worker finished it first
+        referral.triage = triage
+        referral.status = Referral.TRIAGED
+        referral.save(update_fields=["triage", "status", "updated"])
+        record(
+            "referral.triaged",
+            actor=BACKGROUND,
+            referral=referral,
+            detail={
+                "path": triage["path"],
+                "documents": len(triage["documents"]),
+                "gaps": len(triage["gaps"]),
+            },
+        )
+    return referral.status
+
+
+def _triage(referral: Referral) -> dict[str, Any]:
+    # Only the background workers run the records engine: the web process never loads it.
+    from medreview.core.case.pipeline import analyse
+    from medreview.core.case.triage_json import to_json
+
+    parsed = referral.as_data()
+    # The engine reads files by path: the decrypted records live in a private folder for
+    # the length of the reading, and are removed whatever happens.
+    folder = Path(tempfile.mkdtemp(prefix="case-", dir=_scratch()))
+    try:
+        files = []
+        for rf in referral.record_files.all():
+            path = folder / rf.name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(storage.load(rf.stored_as))
+            files.append((path, rf.name))
+        result = analyse(
+            parsed,
+            files,
+            settings=rule_thresholds(os.environ),
+            processes=case_processes(os.environ),
+            corrections=as_rules(list(referral.corrections.all())),
+        )
+        return to_json(result)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @task()
 def retriage(referral_id: str) -> str | None:
-    """Triage again after a person's correction (the corrections win)."""
-    referral = do_retriage(referral_id)
-    return None if referral is None else referral.status
+    """Read a triaged referral's records again with people's corrections in force; the new
+    triage is stored (and audited) only if it differs. Safe to run twice."""
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None or referral.triage is None:
+        return (
+            None if referral is None else referral.status
+        )  # not read yet: the reading applies them
+    triage = _triage(referral)
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral_id)
+        if referral.triage is None or referral.triage == triage:
+            return referral.status
+        before = referral.triage.get("path")
+        referral.triage = triage
+        referral.save(update_fields=["triage", "updated"])
+        record(
+            "referral.retriaged",
+            actor=BACKGROUND,
+            referral=referral,
+            detail={
+                "path": {"from": before, "to": triage["path"]},
+                "gaps": len(triage["gaps"]),
+                "corrections": referral.corrections.count(),
+            },
+        )
+    return referral.status
+
+
+def _scratch() -> Path:
+    path = Path(settings.HOME) / "scratch"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path

@@ -3,6 +3,7 @@ from django.urls import path
 from medreview.records import views
 
 urlpatterns = [
+    path("referrals/new/", views.new_referral, name="new-referral"),
     path("referrals/<uuid:referral_id>/records/view/", views.view_page, name="record-page"),
     path("referrals/<uuid:referral_id>/records/page.png", views.page_image, name="record-image"),
     path(
@@ -10,8 +11,4 @@ urlpatterns = [
         views.download,
         name="record-download",
     ),
-    path("referrals/<uuid:referral_id>/documents/correct/", views.correct_document),
-    path("referrals/<uuid:referral_id>/gaps/dismiss/", views.dismiss_gap),
-    path("referrals/<uuid:referral_id>/gaps/request/", views.request_records),
-    path("referrals/<uuid:referral_id>/requests/<int:request_id>/", views.update_request),
 ]

@@ -12,21 +12,15 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from medreview.claims.access import referral_or_404
-from medreview.claims.actions import ActionError
+from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral
-from medreview.claims.views import render_case
+from medreview.claims.permissions import Permission, may
 from medreview.records import storage
-from medreview.records.actions import (
-    do_correct_document,
-    do_dismiss_gap,
-    do_request_records,
-    do_update_records_request,
-    do_view_record,
-)
-from medreview.records.models import RecordFile, RecordsRequest
+from medreview.records.actions import Upload, do_create_referral, do_view_record
+from medreview.records.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
+from medreview.records.models import RecordFile
 
 RENDER_DPI = 110
 
@@ -125,74 +119,42 @@ def _text_of(rf: RecordFile, name: str, page: int) -> str:
     return "(this page has no text to show)"
 
 
-def _back(referral: Referral, anchor: str) -> HttpResponse:
-    return redirect(f"/referrals/{referral.pk}/#{anchor}")
-
-
-def _failed(request: HttpRequest, referral: Referral, error: ActionError) -> HttpResponse:
-    return render_case(request, referral, error=str(error), status=error.status)
-
-
 @login_required
-@require_POST
-def correct_document(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = referral_or_404(request.user, referral_id)
-    try:
-        do_correct_document(
-            referral,
-            actor=request.user,
-            document=request.POST.get("document", ""),
-            kind=request.POST.get("kind") or None,
-            day=request.POST.get("date") or None,
-            reason=request.POST.get("reason", ""),
-        )
-    except ActionError as exc:
-        return _failed(request, referral, exc)
-    return _back(referral, "documents")
-
-
-@login_required
-@require_POST
-def dismiss_gap(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = referral_or_404(request.user, referral_id)
-    try:
-        do_dismiss_gap(
-            referral,
-            actor=request.user,
-            gap=request.POST.get("gap", ""),
-            reason=request.POST.get("reason", ""),
-        )
-    except ActionError as exc:
-        return _failed(request, referral, exc)
-    return _back(referral, "gaps")
-
-
-@login_required
-@require_POST
-def request_records(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = referral_or_404(request.user, referral_id)
-    try:
-        do_request_records(referral, actor=request.user, gap=request.POST.get("gap", ""))
-    except ActionError as exc:
-        return _failed(request, referral, exc)
-    return _back(referral, "gaps")
-
-
-@login_required
-@require_POST
-def update_request(request: HttpRequest, referral_id: object, request_id: int) -> HttpResponse:
-    referral = referral_or_404(request.user, referral_id)
-    found = RecordsRequest.objects.filter(
-        pk=request_id, organisation=referral.organisation, claim_number=referral.claim_number
-    ).first()
-    if found is None:
-        raise Http404("no such records request")
-    if not request.user.is_review_staff:  # type: ignore[union-attr]
-        return _failed(
-            request, referral, ActionError("the review desk updates requests", status=403)
-        )
-    try:
-        do_update_records_request(found, actor=request.user, status=request.POST.get("status", ""))
-    except ActionError as exc:
-        return _failed(request, referral, exc)
-    return _back(referral, "requests")
+def new_referral(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may(user, Permission.SEND_REFERRAL):
+        return render(request, "claims/forbidden.html", status=403)
+    form = ReferralForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+        try:
+            made = do_create_referral(
+                user.organisation,  # type: ignore[union-attr]
+                actor=user,  # type: ignore[arg-type]
+                referral_text=form.referral_json(),
+                uploads=uploads,
+            )
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            return redirect("case", referral_id=made.pk)
+    invalid = request.method == "POST" and (error is not None or not form.is_valid())
+    return render(
+        request,
+        "records/new_referral.html",
+        {
+            "form": form,
+            "error": error,
+            "question_types": QUESTION_TYPES,
+            "providers": [
+                [form[f"provider_{n}_{f}"] for f in ("name", "specialty", "npi")]
+                for n in range(1, PROVIDER_SLOTS + 1)
+            ],
+            "questions": [
+                (form[f"question_{n}_type"], form[f"question_{n}_text"])
+                for n in range(1, QUESTION_SLOTS + 1)
+            ],
+        },
+        status=422 if invalid else 200,
+    )

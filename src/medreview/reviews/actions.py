@@ -12,8 +12,6 @@ turnaround for a peer review, the IME lead time for an exam (DESIGN.md section 3
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import uuid
 from dataclasses import replace
@@ -26,9 +24,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.claims.actions import ActionError
+from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral, User
-from medreview.core.case.folder import parse_referral
+from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
 from medreview.core.network.jurisdictions import default_rules
@@ -37,21 +35,15 @@ from medreview.core.triage.clocks import add_business_days
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.reviews.queue import build_proposal, waiting_reviews
+from medreview.reviews.queue import waiting_reviews
+from medreview.reviews.tasks import propose_assignments
 
-log = logging.getLogger(__name__)
-ASSIGNERS = ("coordinator", "scheduler")  # INTERFACES.md, "HTTP API"
 SERVICE_NAMES = {"peer_review": "peer review", "ime": "IME"}
 _NOT_READY = {
     AssignmentBatch.COMPUTING: "this proposal is still being computed",
     AssignmentBatch.APPLIED: "this proposal was applied already",
     AssignmentBatch.FAILED: "this proposal could not be computed: make a new one",
 }
-
-
-def _may_assign(actor: User) -> None:
-    if getattr(actor, "role", None) not in ASSIGNERS:
-        raise ActionError("only a coordinator or a scheduler assigns physicians", status=403)
 
 
 def due_date(referral: Referral, service: str, today: date) -> date:
@@ -66,7 +58,7 @@ def do_assign_physician(
 ) -> Assignment:
     """Give the referral's peer review or IME to the physician of this NPI, if they pass
     every hard rule now; otherwise raise (409) naming the first rule they break."""
-    _may_assign(actor)
+    require(actor, Permission.ASSIGN_PHYSICIANS)
     if service not in SERVICE_NAMES:
         raise ActionError("service must be 'peer_review' or 'ime'", field="service")
     npi = (npi or "").strip()
@@ -93,7 +85,7 @@ def do_assign_physician(
 
 def do_propose_assignments(*, actor: User) -> AssignmentBatch:
     """Start computing a proposal for the queue of waiting reviews (in the background)."""
-    _may_assign(actor)
+    require(actor, Permission.ASSIGN_PHYSICIANS)
     with transaction.atomic():
         batch = AssignmentBatch.objects.create(created_by=actor)
         record(
@@ -102,61 +94,7 @@ def do_propose_assignments(*, actor: User) -> AssignmentBatch:
             organisation=actor.organisation,
             detail={"batch": batch.pk},
         )
-        transaction.on_commit(partial(_enqueue_proposal, batch.pk))
-    return batch
-
-
-def do_compute_assignment_batch(batch_id: int) -> AssignmentBatch | None:
-    """The background half of `do_propose_assignments`; safe to run twice (a batch already
-    computed is left as it is)."""
-    batch = AssignmentBatch.objects.filter(pk=batch_id).first()
-    if batch is None or batch.status != AssignmentBatch.COMPUTING:
-        return batch
-    try:
-        waiting, undecided = waiting_reviews()
-        proposal = build_proposal(waiting)
-        proposal["undecided"] = undecided
-    except Exception as exc:
-        # Kept on the batch, so that its page stops waiting and says so. Only a ValueError's
-        # message is ours (a referral the matcher cannot read); others might quote a record.
-        error = (
-            str(exc) if isinstance(exc, ValueError) else f"internal error ({type(exc).__name__})"
-        )
-        log.error("assignment batch %s failed: %s", batch_id, type(exc).__name__)
-        with transaction.atomic():
-            failed = AssignmentBatch.objects.filter(
-                pk=batch_id, status=AssignmentBatch.COMPUTING
-            ).update(status=AssignmentBatch.FAILED, error=error[:500])
-            if failed:
-                record(
-                    "assignment_batch.failed",
-                    actor="system",
-                    organisation=batch.created_by.organisation,
-                    detail={"batch": batch_id, "error": error[:500]},
-                )
-        return AssignmentBatch.objects.get(pk=batch_id)
-    with transaction.atomic():
-        batch = AssignmentBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status != AssignmentBatch.COMPUTING:
-            return batch
-        batch.proposal = proposal
-        batch.status = AssignmentBatch.READY
-        batch.save(update_fields=["proposal", "status"])
-        optimal = proposal["optimal"]
-        record(
-            "assignment_batch.proposed",
-            actor="system",
-            organisation=batch.created_by.organisation,
-            detail={
-                "batch": batch.pk,
-                "reviews": len(proposal["reviews"]),
-                "assigned": len(optimal["assignments"]),
-                "total_cost": optimal["total_cost"],
-                "bound": optimal["bound"],
-                "greedy_cost": proposal["greedy"]["total_cost"],
-                "greedy_assigned": len(proposal["greedy"]["assignments"]),
-            },
-        )
+        transaction.on_commit(partial(propose_assignments.enqueue, batch.pk))
     return batch
 
 
@@ -166,7 +104,7 @@ def do_apply_assignment_batch(
     """Apply the batch's optimal proposal, all of it or nothing: each review must still be
     waiting and each physician still pass every hard rule, counting the slots this batch
     takes; otherwise raise (409) naming what changed, so that a new proposal is made."""
-    _may_assign(actor)
+    require(actor, Permission.ASSIGN_PHYSICIANS)
     today = today or timezone.localdate()
     rules = default_rules()
     with transaction.atomic():
@@ -264,7 +202,8 @@ def _check_waiting(referral: Referral, service: str) -> None:
     if referral.status == Referral.CLOSED:
         raise ActionError("the referral is closed", status=409)
     taken = (
-        Assignment.objects.filter(referral=referral, service=service)
+        Assignment.objects.active()
+        .filter(referral=referral, service=service)
         .select_related("physician")
         .first()
     )
@@ -276,12 +215,9 @@ def _check_waiting(referral: Referral, service: str) -> None:
 
 
 def _request(referral: Referral, service: str) -> matching.Request:
-    try:
-        parsed = parse_referral(json.dumps(referral.payload), today=referral.received)
-    except ValueError as exc:
-        raise ActionError(f"the referral cannot be read: {exc}", status=409) from None
-    if service == "ime" and not parsed.claimant_zip:
-        raise ActionError("the claimant's ZIP is needed to assign an IME", status=409)
+    parsed = referral.as_data()
+    if (missing := matching.missing_for(parsed, service)) is not None:
+        raise ActionError(missing, status=409)
     return pool.request_for(parsed, service)
 
 
@@ -327,7 +263,37 @@ def _detail(made: Assignment) -> dict[str, Any]:
     }
 
 
-def _enqueue_proposal(batch_id: int) -> None:
-    from medreview.reviews.tasks import propose_assignments
-
-    propose_assignments.enqueue(batch_id)
+def do_cancel_assignments(
+    referral: Referral, *, actor: Actor, keep: tuple[str, ...], reason: str
+) -> list[Assignment]:
+    """Cancel the referral's assignments of every service but those to `keep`, with the
+    reason (a triage decision that no longer calls for them): the physician's slot is
+    freed, and the assignment stays on the case, cancelled, for the physician and the file.
+    Runs inside the transaction of the decision that cancels."""
+    with transaction.atomic():
+        cancelled = list(
+            Assignment.objects.active()
+            .select_for_update()
+            .filter(referral=referral)
+            .exclude(service__in=keep)
+            .select_related("physician")
+        )
+        for a in cancelled:
+            a.status = Assignment.CANCELLED
+            a.cancelled = timezone.now()
+            a.cancel_reason = reason
+            a.save(update_fields=["status", "cancelled", "cancel_reason"])
+            Physician.objects.filter(pk=a.physician_id, open_assignments__gt=0).update(
+                open_assignments=F("open_assignments") - 1, updated=timezone.now()
+            )
+            record(
+                "assignment.cancelled",
+                actor=actor,
+                referral=referral,
+                detail={**_detail(a), "reason": reason},
+            )
+        in_force = Assignment.objects.active().filter(referral=referral).exists()
+        if cancelled and referral.status == Referral.IN_REVIEW and not in_force:
+            referral.status = Referral.TRIAGED
+            referral.save(update_fields=["status", "updated"])
+    return cancelled

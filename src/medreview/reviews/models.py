@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from django.db import models
 
-SERVICES = [("peer_review", "Peer review"), ("ime", "IME")]
+from medreview.core import vocabulary
+
+SERVICES = list(vocabulary.SERVICES.items())
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def active(self) -> AssignmentQuerySet:
+        """Assignments in force: every one but those cancelled."""
+        return self.exclude(status=Assignment.CANCELLED)
 
 
 class Assignment(models.Model):
@@ -19,7 +27,8 @@ class Assignment(models.Model):
     """
 
     ASSIGNED = "assigned"
-    STATUSES = [(ASSIGNED, "Assigned")]
+    CANCELLED = "cancelled"
+    STATUSES = [(ASSIGNED, "Assigned"), (CANCELLED, "Cancelled")]
 
     referral = models.ForeignKey(
         "claims.Referral", on_delete=models.PROTECT, related_name="assignments"
@@ -41,12 +50,19 @@ class Assignment(models.Model):
     )
     assigned_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
     assigned = models.DateTimeField(auto_now_add=True)
+    # A triage decision that no longer calls for the service cancels it, with its reason.
+    cancelled = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["assigned", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["referral", "service"], name="one_assignment_per_service"
+                fields=["referral", "service"],
+                condition=~models.Q(status="cancelled"),
+                name="one_assignment_per_service",
             )
         ]
 

@@ -15,28 +15,18 @@ open assignments), which OR-Tools finds and proves (`rules.assignment`).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-
 from medreview.claims.models import Referral
-from medreview.core.case.folder import parse_referral
 from medreview.core.network import assignment, matching
 from medreview.core.network.jurisdictions import default_rules
+from medreview.core.triage.model import SERVICES_CALLED_FOR
 from medreview.network import pool
 from medreview.reviews.models import Assignment
-from medreview.triage.models import TriageDecision
 
-PATH_SERVICES: dict[str, tuple[str, ...]] = {
-    "peer_review_first": ("peer_review",),
-    "ime_first": ("ime",),
-    "concurrent": ("peer_review", "ime"),
-    "obtain_records_first": (),
-}
 # The best physicians of each review the solver chooses among. Beyond a few dozen, more
 # options change nothing unless capacity is scarce; the page says when a review is left
 # unassigned although it has more eligible physicians than were offered.
@@ -53,35 +43,31 @@ class WaitingReview:
         return f"{self.referral.pk}:{self.service}"
 
 
-def path_in_force() -> Subquery:
-    latest = TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("-decided", "-id")
-    return Subquery(latest.values("path")[:1])
-
-
 def waiting_reviews() -> tuple[list[WaitingReview], int]:
     """The reviews waiting for a physician, most urgent first (due date, then receipt), and
     the number of triaged referrals still waiting for a triage decision."""
     referrals = list(
         Referral.objects.filter(status__in=[Referral.TRIAGED, Referral.IN_REVIEW])
-        .annotate(path_in_force=path_in_force())
         .select_related("organisation")
         .order_by("received", "created")
     )
     taken: dict[Any, set[str]] = defaultdict(set)
-    for rid, service in Assignment.objects.filter(
-        referral__in=[r.pk for r in referrals]
-    ).values_list("referral_id", "service"):
+    for rid, service in (
+        Assignment.objects.active()
+        .filter(referral__in=[r.pk for r in referrals])
+        .values_list("referral_id", "service")
+    ):
         taken[rid].add(service)
     waiting = [
         WaitingReview(r, service)
         for r in referrals
-        if r.path_in_force
-        for service in PATH_SERVICES.get(r.path_in_force, ())
+        if r.decided_path
+        for service in SERVICES_CALLED_FOR.get(r.decided_path, ())
         if service not in taken[r.pk]
     ]
     # An undated referral is the least urgent.
     waiting.sort(key=lambda w: (w.referral.due is None, w.referral.due or date.max))
-    undecided = sum(1 for r in referrals if r.status == Referral.TRIAGED and not r.path_in_force)
+    undecided = sum(1 for r in referrals if r.status == Referral.TRIAGED and not r.decided_path)
     return waiting, undecided
 
 
@@ -92,18 +78,15 @@ def build_proposal(waiting: list[WaitingReview]) -> dict[str, Any]:
     reviews: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     requests: dict[str, matching.Request] = {}
-    parsed = {
-        w.referral.pk: parse_referral(json.dumps(w.referral.payload), today=w.referral.received)
-        for w in waiting
-    }
+    parsed = {w.referral.pk: w.referral.as_data() for w in waiting}
     groups = pool.groups_of(
         p.npi for referral in parsed.values() for p in referral.providers if p.npi
     )
     for w in waiting:
         row = _review_row(w)
         referral = parsed[w.referral.pk]
-        if w.service == "ime" and not referral.claimant_zip:
-            skipped.append({**row, "reason": "no claimant ZIP: an IME needs one to be matched"})
+        if (missing := matching.missing_for(referral, w.service)) is not None:
+            skipped.append({**row, "reason": missing})
             continue
         requests[w.key] = pool.request_for(referral, w.service, groups=groups)
         reviews.append(row)

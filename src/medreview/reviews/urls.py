@@ -7,5 +7,4 @@ urlpatterns = [
     path("assignments/propose/", views.propose, name="propose-assignments"),
     path("assignments/<int:batch_id>/", views.batch, name="assignment-batch"),
     path("assignments/<int:batch_id>/apply/", views.apply, name="apply-assignment-batch"),
-    path("referrals/<uuid:referral_id>/assign/", views.assign, name="assign"),
 ]

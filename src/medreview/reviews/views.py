@@ -13,13 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from medreview.claims.access import referral_or_404, refuse_unless_review_staff
-from medreview.claims.actions import ActionError
-from medreview.claims.views import render_case
+from medreview.claims.access import refuse_unless
+from medreview.claims.errors import ActionError
+from medreview.claims.permissions import Permission, may
 from medreview.reviews.actions import (
-    ASSIGNERS,
     do_apply_assignment_batch,
-    do_assign_physician,
     do_propose_assignments,
 )
 from medreview.reviews.models import AssignmentBatch
@@ -29,7 +27,7 @@ from medreview.reviews.queue import waiting_reviews
 @login_required
 def batches(request: HttpRequest) -> HttpResponse:
     """The latest proposal, or the queue waiting for one."""
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied
     latest = AssignmentBatch.objects.select_related("created_by", "applied_by").first()
     return _render(request, latest)
@@ -37,7 +35,7 @@ def batches(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied
     found = get_object_or_404(
         AssignmentBatch.objects.select_related("created_by", "applied_by"), pk=batch_id
@@ -48,7 +46,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def propose(request: HttpRequest) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied
     try:
         made = do_propose_assignments(actor=request.user)  # type: ignore[arg-type]
@@ -60,7 +58,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
-    if (denied := refuse_unless_review_staff(request)) is not None:
+    if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied
     found = get_object_or_404(AssignmentBatch, pk=batch_id)
     try:
@@ -69,26 +67,6 @@ def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
         found.refresh_from_db()
         return _render(request, found, error=str(exc), status=exc.status)
     return redirect("assignment-batch", batch_id=found.pk)
-
-
-@login_required
-@require_POST
-def assign(request: HttpRequest, referral_id: object) -> HttpResponse:
-    """The case page's "Assign" button on a candidate."""
-    referral = referral_or_404(request.user, referral_id)
-    service = request.POST.get("service", "")
-    try:
-        do_assign_physician(
-            referral,
-            actor=request.user,  # type: ignore[arg-type]
-            service=service,
-            npi=request.POST.get("npi", ""),
-        )
-    except ActionError as exc:
-        if exc.status == 403:
-            return render(request, "claims/forbidden.html", status=403)
-        return render_case(request, referral, assign_error=str(exc), status=exc.status)
-    return redirect(f"/referrals/{referral.pk}/#assignments")
 
 
 def _render(
@@ -101,7 +79,7 @@ def _render(
     context: dict[str, Any] = {
         "batch": found,
         "error": error,
-        "may_assign": getattr(request.user, "role", None) in ASSIGNERS,
+        "may_assign": may(request.user, Permission.ASSIGN_PHYSICIANS),
     }
     if found is None or found.status != AssignmentBatch.READY:
         waiting, undecided = waiting_reviews()

@@ -1,23 +1,26 @@
-"""Accepting or overriding a referral's recommended triage path (DESIGN.md section 2, step 3).
-An override names its path and a reason; both kinds of decision are kept and audited."""
+"""Accepting or overriding a referral's recommended triage path (docs/workflow.md, "Triage").
+An override names its path and a reason; both kinds of decision are kept and audited, and the
+decision in force is the latest. A decision that no longer calls for a review already given
+to a physician cancels that assignment in the same step, with its reason."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from medreview.audit.actions import record
-from medreview.claims.actions import ActionError
+from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral, User
-from medreview.triage.models import PATHS, TriageDecision
-
-DECIDERS = ("adjuster", "nurse_case_manager", "risk_manager", "coordinator", "admin")
+from medreview.claims.permissions import Permission, require
+from medreview.core.triage.model import PATHS, SERVICES_CALLED_FOR
+from medreview.core.vocabulary import words
+from medreview.reviews.actions import do_cancel_assignments
+from medreview.triage.models import TriageDecision
 
 
 def do_decide_triage(
     referral: Referral, *, actor: User, decision: str, path: str | None = None, reason: str = ""
 ) -> TriageDecision:
-    if actor.role not in DECIDERS:
-        raise ActionError("your role cannot decide a referral's triage", status=403)
+    require(actor, Permission.DECIDE_TRIAGE)
     reason = (reason or "").strip()
     if decision not in (TriageDecision.ACCEPT, TriageDecision.OVERRIDE):
         raise ActionError("decision must be 'accept' or 'override'", field="decision")
@@ -43,10 +46,19 @@ def do_decide_triage(
             reason=reason,
             decided_by=actor,
         )
+        referral.decided_path = chosen
+        referral.save(update_fields=["decided_path", "updated"])
         record(
             "triage.accepted" if decision == TriageDecision.ACCEPT else "triage.overridden",
             actor=actor,
             referral=referral,
             detail={"recommended": recommended, "path": chosen, "reason": reason},
+        )
+        because = f"the triage decision in force is now {words(chosen)}"
+        do_cancel_assignments(
+            referral,
+            actor=actor,
+            keep=SERVICES_CALLED_FOR[chosen],
+            reason=f"{because}: {reason}" if reason else because,
         )
     return made

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from django.db import models
 
-PATHS = ("peer_review_first", "ime_first", "obtain_records_first", "concurrent")
-
 
 class TriageDecision(models.Model):
     ACCEPT = "accept"

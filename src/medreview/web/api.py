@@ -1,4 +1,5 @@
-"""API version 1 (contracts/INTERFACES.md, "HTTP API"): one Ninja API, a router per app.
+"""API version 1 (docs/api.md): one Ninja API, a router per app, and the whole referral
+(`GET /api/v1/referrals/{id}`), which composes what several apps hold of it.
 
 Callers authenticate with `Authorization: Bearer TOKEN` (integrations) or their session (the
 pages, with CSRF). Every error answers JSON `{"detail": "…"}`; nothing of a stack trace, nor
@@ -11,12 +12,18 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Form, NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 
-from medreview.claims.actions import ActionError
-from medreview.claims.models import ApiToken
+from medreview.claims.access import referral_or_404
+from medreview.claims.errors import ActionError
+from medreview.claims.models import ApiToken, Referral
+from medreview.claims.schemas import ReferralList, ReferralSummary
+from medreview.records.actions import Upload, do_create_referral
+from medreview.records.schemas import Created
+from medreview.web.schemas import ReferralDetail
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +106,123 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _detail(request, "internal error", 500)
 
 
+# The referrals themselves: sent with their records (`records`), listed (`claims`), read whole.
+whole = Router(tags=["referrals"])
+PAGE_SIZE = 50
+
+
+@whole.post("", response={201: Created}, summary="Send a referral and its records")
+def create_referral(
+    request: HttpRequest,
+    referral: Form[str],
+) -> Status[Created]:
+    # The files are read from the request itself: any number, under the field `records`.
+    user = request.user
+    uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+    made = do_create_referral(
+        user.organisation,  # type: ignore[union-attr]
+        actor=user,  # type: ignore[arg-type]
+        referral_text=referral,
+        uploads=uploads,
+    )
+    return Status(201, Created(id=str(made.pk), status=made.status))
+
+
+@whole.get("", response=ReferralList, summary="The caller's referrals")
+def list_referrals(
+    request: HttpRequest,
+    claim_number: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+) -> ReferralList:
+    if page < 1:
+        raise ActionError("page starts at 1", field="page")
+    found = Referral.objects.visible_to(request.user)
+    if claim_number:
+        found = found.filter(claim_number=claim_number)
+    if status:
+        if status not in dict(Referral.STATUSES):
+            raise ActionError(f"unknown status {status!r}", field="status")
+        found = found.filter(status=status)
+    count = found.count()
+    rows = found.order_by("-created")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return ReferralList(
+        items=[
+            ReferralSummary(
+                id=str(r.pk),
+                claim_number=r.claim_number,
+                status=r.status,
+                jurisdiction=r.jurisdiction,
+                received=r.received,
+                due=r.due,
+                path=r.path_in_force or None,
+                created=r.created,
+            )
+            for r in rows
+        ],
+        count=count,
+    )
+
+
+@whole.get("/{referral_id}", response=ReferralDetail, summary="One referral and its triage")
+def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
+    referral = referral_or_404(request.user, referral_id)
+    decision = referral.triage_decisions.first()
+    return ReferralDetail(
+        id=str(referral.pk),
+        status=referral.status,
+        claim=dict(referral.payload.get("claim", {})),
+        questions=referral.questions,
+        triage=referral.triage,
+        decision=None
+        if decision is None
+        else {
+            "decision": decision.decision,
+            "path": decision.path,
+            "recommended_path": decision.recommended_path,
+            "reason": decision.reason,
+            "by": decision.decided_by.email,
+            "at": decision.decided.isoformat(),
+        },
+        records=[
+            {"name": f.name, "size": f.size, "sha256": f.sha256}
+            for f in referral.record_files.all()
+        ],
+        corrections=[
+            {
+                "target": c.target,
+                "key": c.key,
+                "field": c.field,
+                "value": c.value,
+                "machine_value": c.machine_value,
+                "reason": c.reason,
+                "by": c.made_by.email,
+                "at": c.made.isoformat(),
+            }
+            for c in referral.corrections.select_related("made_by")
+        ],
+        records_requests=[
+            {
+                "provider": q.provider,
+                "item": q.item,
+                "status": q.status,
+                "requested": q.requested.isoformat(),
+            }
+            for q in referral.records_requests.all()
+        ],
+        processing_error=referral.processing_error or None,
+    )
+
+
 def _mount() -> None:
-    from medreview.audit.api import router as audit_router
     from medreview.claims.api import router as claims_router
     from medreview.network.api import router as network_router
     from medreview.reviews.api import router as reviews_router
     from medreview.triage.api import router as triage_router
 
     api.add_router("/referrals", claims_router)
+    api.add_router("/referrals", whole)
     api.add_router("/referrals", triage_router)
-    api.add_router("/referrals", audit_router)
     api.add_router("/referrals", network_router)
     api.add_router("/referrals", reviews_router)
 

@@ -11,6 +11,15 @@ import os
 from datetime import date
 from pathlib import Path
 
+from medreview.claims.actions import do_create_organisation, do_create_user
+from medreview.claims.models import Organisation, Referral, User
+from medreview.claims.permissions import DEMO
+from medreview.core.network.roster import read_roster, rows_to_csv
+from medreview.network.actions import do_import_network
+from medreview.network.generate import roster
+from medreview.network.models import Physician
+from medreview.records.actions import Upload, do_create_referral
+
 PASSWORD = "medreview-demo"
 ORGANISATIONS = [
     ("Northwind Mutual", "client"),
@@ -36,23 +45,16 @@ def examples_dir() -> Path | None:
 
 def load_demo() -> list[str]:
     """Create what is missing; returns lines saying what was created."""
-    from medreview.claims.actions import (
-        Upload,
-        do_create_organisation,
-        do_create_referral,
-        do_create_user,
-    )
-    from medreview.claims.models import Organisation, Referral, User
 
     done = []
     for name, kind in ORGANISATIONS:
         if not Organisation.objects.filter(name=name).exists():
-            do_create_organisation(actor="demo", name=name, kind=kind)
+            do_create_organisation(actor=DEMO, name=name, kind=kind)
             done.append(f"organisation {name}")
     for email, org, role in USERS:
         if not User.objects.filter(email=email).exists():
             do_create_user(
-                Organisation.objects.get(name=org), actor="demo", email=email, role=role,
+                Organisation.objects.get(name=org), actor=DEMO, email=email, role=role,
                 password=PASSWORD,
             )  # fmt: skip
             done.append(f"user {email}")
@@ -84,10 +86,6 @@ DEMO_PHYSICIANS = 3000
 
 def _demo_network(claims: list[dict[str, str]]) -> list[str]:
     """A made-up network around the example claims' states, when the network is empty."""
-    from medreview.core.network.roster import read_roster, rows_to_csv
-    from medreview.network.actions import do_import_network
-    from medreview.network.generate import roster
-    from medreview.network.models import Physician
 
     if Physician.objects.exists():
         return []
@@ -96,7 +94,7 @@ def _demo_network(claims: list[dict[str, str]]) -> list[str]:
         rows_to_csv(roster(DEMO_PHYSICIANS, seed=1, today=date.today(), states=states)),
         today=date.today(),
     )
-    do_import_network(rows, actor="demo", source="demo roster")
+    do_import_network(rows, actor=DEMO, source="demo roster")
     return [f"physician network of {len(rows):,} (made up) in {', '.join(states)}"]
 
 

@@ -26,6 +26,21 @@ def setup(*, migrate: bool = True) -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
+def manage(argv: list[str]) -> int:
+    """`medreview manage ARGS…`: a Django management command against the configured
+    database, as a Django project's `manage.py` runs it. Pending migrations are applied
+    first, as for every other command, except for help and `migrate` itself."""
+    from django.core.management import execute_from_command_line
+
+    first = argv[0] if argv else "help"
+    setup(migrate=first not in ("help", "-h", "--help", "--version", "version", "migrate"))
+    try:
+        execute_from_command_line(["medreview manage", *argv])
+    except SystemExit as exc:  # Django exits 1 on a CommandError, after printing it
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
 def migrate_if_new() -> None:
     """Apply the migrations when the database has no physician network table yet."""
     from django.core.management import call_command

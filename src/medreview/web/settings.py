@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "medreview.triage",
     "medreview.network",
     "medreview.reviews",
+    "medreview.web",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from medreview.web import case
 from medreview.web.api import api
 
 urlpatterns = [
@@ -8,4 +9,11 @@ urlpatterns = [
     path("", include("medreview.records.urls")),
     path("", include("medreview.network.urls")),
     path("", include("medreview.reviews.urls")),
+    path("referrals/<uuid:referral_id>/", case.case_page, name="case"),
+    path("referrals/<uuid:referral_id>/decision/", case.decide, name="decide"),
+    path("referrals/<uuid:referral_id>/documents/correct/", case.correct_document),
+    path("referrals/<uuid:referral_id>/gaps/dismiss/", case.dismiss_gap),
+    path("referrals/<uuid:referral_id>/gaps/request/", case.request_records),
+    path("referrals/<uuid:referral_id>/requests/<int:request_id>/", case.update_request),
+    path("referrals/<uuid:referral_id>/assign/", case.assign, name="assign"),
 ]

@@ -67,6 +67,12 @@ def parse_referral(text: str, *, today: date, source: str = "referral.json") -> 
         raise CaseFolderError(
             f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    return referral_data(data, today=today, source=source)
+
+
+def referral_data(data: Any, *, today: date, source: str = "referral.json") -> ReferralData:
+    """Validate a referral already decoded from JSON (as a stored referral's payload is) and
+    build the `ReferralData`, or raise `CaseFolderError`."""
     if not isinstance(data, dict):
         raise CaseFolderError(f"{source}: must be a JSON object with claim, claimant and questions")
     errors = sorted(

@@ -641,8 +641,17 @@ def treating_specialties(referral: ReferralData) -> tuple[str, ...]:
     return tuple(dict.fromkeys(physicians or [s.code for s in found]))
 
 
+def missing_for(referral: ReferralData, service: str) -> str | None:
+    """What the referral lacks for physicians to be matched to the service, in words (an
+    exam is near the claimant: it needs the claimant's ZIP); None when it lacks nothing."""
+    if service == "ime" and not referral.claimant_zip:
+        return "the claimant's ZIP is needed to match an IME"
+    return None
+
+
 def request_for(referral: ReferralData, service: str, *, top: int = 10) -> Request:
-    """What to look for to review or examine this referral."""
+    """What to look for to review or examine this referral (`missing_for` says first
+    whether it can be)."""
     # Only an exam needs the claimant's whereabouts (and the ZIP table takes a tenth of a
     # second to load).
     where = (

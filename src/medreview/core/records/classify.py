@@ -18,22 +18,9 @@ from importlib import resources
 
 from medreview.core.records.patterns import PatternSet
 from medreview.core.records.text import header_zone, is_title_line, unflatten
+from medreview.core.vocabulary import DOCUMENT_KINDS
 
-KINDS = (
-    "progress_note",
-    "consult_report",
-    "imaging_report",
-    "diagnostic_report",
-    "operative_report",
-    "therapy_note",
-    "fce_report",
-    "emergency_record",
-    "discharge_summary",
-    "ime_report",
-    "peer_review_report",
-    "billing",
-    "other",
-)
+KINDS = tuple(DOCUMENT_KINDS)
 # Treatment documents for the treatment-gap rule (DESIGN.md section 4).
 TREATMENT_KINDS = frozenset(
     {"progress_note", "consult_report", "therapy_note", "operative_report", "emergency_record",

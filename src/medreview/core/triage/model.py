@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PATHS = ("peer_review_first", "ime_first", "obtain_records_first", "concurrent")
+from medreview.core import vocabulary
+
+PATHS = tuple(vocabulary.PATHS)
+# What each path calls for first: the reviews a physician is assigned to.
+SERVICES_CALLED_FOR: dict[str, tuple[str, ...]] = {
+    "peer_review_first": ("peer_review",),
+    "ime_first": ("ime",),
+    "concurrent": ("peer_review", "ime"),
+    "obtain_records_first": (),
+}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The commands of the web application (contracts/INTERFACES.md, "Command line"): each sets
-Django up against the configured database, applies pending migrations, and calls one action.
-A bad argument or input exits 2 with one line on stderr."""
+"""The commands of the web application (docs/command-line.md): each sets Django up against
+the configured database, applies pending migrations, and calls one action as the command
+line (`claims.permissions.COMMAND_LINE`). A bad argument or input exits 2 with one line on
+stderr."""
 
 from __future__ import annotations
 
@@ -29,13 +30,26 @@ def run(args: argparse.Namespace) -> int:
         from medreview.network.commands import run_network
 
         return run_network(args)
-    from medreview.claims.actions import (
-        ActionError,
-        do_create_organisation,
-        do_create_token,
-        do_create_user,
-    )
+    return _people(args)
+
+
+def manage(argv: list[str]) -> int:
+    from medreview.core.config import ConfigError
+    from medreview.web import runtime
+
+    try:
+        return runtime.manage(argv)
+    except ConfigError:
+        raise
+    except Exception as exc:  # a database that cannot be reached: a line, not a traceback
+        return _fail(f"manage: {type(exc).__name__}: {exc}")
+
+
+def _people(args: argparse.Namespace) -> int:
+    from medreview.claims.actions import do_create_organisation, do_create_token, do_create_user
+    from medreview.claims.errors import ActionError
     from medreview.claims.models import Organisation, User
+    from medreview.claims.permissions import COMMAND_LINE
 
     try:
         if args.command == "demo":
@@ -46,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             print_logins(args.port)
             return 0
         if args.command == "org":
-            org = do_create_organisation(actor="cli", name=args.name, kind=args.kind)
+            org = do_create_organisation(actor=COMMAND_LINE, name=args.name, kind=args.kind)
             print(f"created organisation {org.name} ({org.kind})")
             return 0
         if args.command == "user":
@@ -54,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
             if org is None:
                 return _fail(f"no organisation named {args.org!r}")
             user = do_create_user(
-                org, actor="cli", email=args.email, role=args.role, password=args.password,
-                npi=args.npi,
+                org, actor=COMMAND_LINE, email=args.email, role=args.role,
+                password=args.password, npi=args.npi,
             )  # fmt: skip
             print(f"created user {user.email} ({user.role}, {org.name})")
             return 0
@@ -63,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             user = User.objects.filter(email__iexact=args.email).first()
             if user is None:
                 return _fail(f"no user {args.email!r}")
-            print(do_create_token(user, actor="cli"))
+            print(do_create_token(user, actor=COMMAND_LINE))
             return 0
     except ActionError as exc:
         return _fail(str(exc))

@@ -11,28 +11,12 @@ from typing import Any
 
 from django import forms
 
+from medreview.core import vocabulary
+
 QUESTION_TYPES = [
-    ("causation", "Causation", "Is the condition caused by the injury or accident of this claim?"),
-    ("medical_necessity", "Medical necessity", "Is the requested treatment medically necessary?"),
-    ("treatment_appropriateness", "Treatment appropriateness", "Is the treatment so far appropriate for the documented diagnosis?"),
-    ("diagnosis_support", "Diagnosis support", "Do the records support the diagnosis?"),
-    ("billing_alignment", "Billing alignment", "Do the bills match services the records document?"),
-    ("future_care", "Future care", "What further medical care will the claimant need?"),
-    ("apportionment", "Apportionment", "How much of the condition is due to this injury, and how much to other causes?"),
-    ("mmi", "Maximum medical improvement", "Has the claimant reached maximum medical improvement (MMI)?"),
-    ("work_status", "Work status", "What work can the claimant do now, with what restrictions?"),
-    ("functional_capacity", "Functional capacity", "What can the claimant physically do (lifting, standing, reaching)? Usually needs an exam or an FCE."),
-    ("impairment_rating", "Impairment rating", "What is the permanent impairment rating? Needs an examination."),
-    ("neurological_evaluation", "Neurological evaluation", "Needs a hands-on neurological examination."),
-    ("range_of_motion", "Range of motion", "Needs measured range of motion: an examination."),
-]  # fmt: skip
-LINES_OF_BUSINESS = [
-    ("workers_comp", "Workers' compensation"),
-    ("auto_no_fault", "Auto (no-fault)"),
-    ("disability", "Disability"),
-    ("liability", "Liability"),
-    ("group_health", "Group health"),
+    (code, w, explained) for code, (w, explained) in vocabulary.QUESTION_TYPES.items()
 ]
+LINES_OF_BUSINESS = list(vocabulary.LINES_OF_BUSINESS.items())
 SERVICES = [("triage", "Recommend for me"), ("peer_review", "Peer review"), ("ime", "IME")]
 QUESTION_SLOTS = 5
 PROVIDER_SLOTS = 3

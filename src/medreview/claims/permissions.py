@@ -1,0 +1,108 @@
+"""Who may do what: one table from each permission to the roles that hold it
+(docs/architecture.md, "Who may do what").
+
+The actions refuse (`require`, a 403 naming what the role cannot do), the views answer their
+403 page, and the templates hide what a role cannot do (`may`, and the `may` template filter):
+all three read this table, so a button is never shown that its action would refuse.
+
+The acting party is typed: a signed-in `User`, or a `SystemActor` named in the audit trail
+(the command line, the demo loader, the background work). A system actor holds the rights of
+the role it is given, written here; no name grants anything by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
+
+from medreview.claims.errors import ActionError
+from medreview.claims.roles import CLIENT_ROLES, REVIEW_ROLES
+
+if TYPE_CHECKING:
+    from medreview.claims.models import User
+
+
+class Permission(StrEnum):
+    SEND_REFERRAL = "send_referral"
+    DECIDE_TRIAGE = "decide_triage"
+    CORRECT_RECORDS = "correct_records"
+    REQUEST_RECORDS = "request_records"
+    ASK_FOR_RECORDS = "ask_for_records"
+    UPDATE_RECORDS_REQUEST = "update_records_request"
+    SEE_NETWORK = "see_network"
+    EDIT_NETWORK = "edit_network"
+    ASSIGN_PHYSICIANS = "assign_physicians"
+    SEE_ASSIGNMENT_BATCHES = "see_assignment_batches"
+    MANAGE_PEOPLE = "manage_people"
+
+
+_DESK = frozenset(REVIEW_ROLES)
+_CLIENTS = frozenset(CLIENT_ROLES)
+
+GRANTS: dict[Permission, frozenset[str]] = {
+    Permission.SEND_REFERRAL: _CLIENTS,
+    # The client who ordered the review may accept or override its triage, as the desk may.
+    Permission.DECIDE_TRIAGE: _CLIENTS | {"coordinator", "admin"},
+    Permission.CORRECT_RECORDS: _CLIENTS | {"coordinator", "qa", "admin"},
+    # The desk sends records requests; a client asks the desk to send one.
+    Permission.REQUEST_RECORDS: frozenset({"coordinator", "admin"}),
+    Permission.ASK_FOR_RECORDS: _CLIENTS,
+    Permission.UPDATE_RECORDS_REQUEST: _DESK,
+    Permission.SEE_NETWORK: _DESK,
+    Permission.EDIT_NETWORK: frozenset({"admin"}),
+    Permission.ASSIGN_PHYSICIANS: frozenset({"coordinator", "scheduler"}),
+    Permission.SEE_ASSIGNMENT_BATCHES: _DESK,
+    Permission.MANAGE_PEOPLE: frozenset({"admin"}),
+}
+
+# What each permission lets a person do, in the words of a refusal.
+DOING = {
+    Permission.SEND_REFERRAL: "send referrals (a client's users do)",
+    Permission.DECIDE_TRIAGE: "decide a referral's triage",
+    Permission.CORRECT_RECORDS: "correct records or dismiss gaps",
+    Permission.REQUEST_RECORDS: "send records requests (the review desk's coordinators do)",
+    Permission.ASK_FOR_RECORDS: "ask the review desk for records",
+    Permission.UPDATE_RECORDS_REQUEST: "update records requests (the review desk does)",
+    Permission.SEE_NETWORK: "see the physician network (the review desk does)",
+    Permission.EDIT_NETWORK: "edit the physician network (an administrator does)",
+    Permission.ASSIGN_PHYSICIANS: "assign physicians (a coordinator or a scheduler does)",
+    Permission.SEE_ASSIGNMENT_BATCHES: "see assignment proposals (the review desk does)",
+    Permission.MANAGE_PEOPLE: "manage organisations, people and tokens",
+}
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A party that is not a signed-in person, named as such in the audit trail, acting with
+    the rights of `role` (none when empty)."""
+
+    name: str
+    role: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Whoever runs `medreview` at the server's console administers it, as with `manage.py`.
+COMMAND_LINE = SystemActor("command line", role="admin")
+DEMO = SystemActor("demo loader", role="admin")
+# Background work carries out what a door already allowed; it acts on nobody's rights.
+BACKGROUND = SystemActor("system")
+
+Actor: TypeAlias = "User | SystemActor"
+
+
+def may(actor: object, permission: Permission) -> bool:
+    """Whether the actor holds the permission (False for anyone signed out or inactive)."""
+    if isinstance(actor, SystemActor):
+        return actor.role in GRANTS[permission]
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return False
+    return getattr(actor, "role", None) in GRANTS[permission]
+
+
+def require(actor: object, permission: Permission) -> None:
+    """Raise an `ActionError` (403) naming what the actor's role cannot do, unless it may."""
+    if not may(actor, permission):
+        raise ActionError(f"your role cannot {DOING[permission]}", status=403)
