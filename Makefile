@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 -q
@@ -38,4 +39,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
 
 clean:
-	rm -rf $(VENV) bench/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) bench/out .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
