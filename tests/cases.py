@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -127,3 +130,17 @@ def compare(out: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         if not (docs.get(name) or {}).get("error"):
             problems.append(f"{name} not listed with an error")
     return problems
+
+
+def medreview(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`medreview ARGS` as a user runs it: a process of its own, with its own MEDREVIEW_HOME."""
+    env = {**os.environ, "MEDREVIEW_HOME": str(home)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)  # each test home has its own SQLite database
+    return subprocess.run(
+        [sys.executable, "-m", "medreview.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from pdfs import make_text_pdf
-from web import run_worker, send
+from webapp import run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.records.models import RecordFile

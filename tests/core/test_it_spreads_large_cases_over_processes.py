@@ -17,7 +17,7 @@ from medreview.core.case.pipeline import triage_folder
 from medreview.core.case.triage_json import to_json
 from medreview.core.config import ConfigError, case_processes
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PARTS = [
     "e06_wrist_records_packet/records/SOMA_claim_packet_MO-WC-26-0119246.pdf",
     "e01_foot_peer_review/records/CRMC_ED_record_2026-03-09.pdf",

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from medreview.core.case.pipeline import triage_folder
 from medreview.core.case.triage_json import to_json
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 CASES = (
     sorted(p.name for p in SAMPLES.glob("s*") if (p / "expected.json").is_file())
     if SAMPLES.is_dir()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cases import REFERRAL
 from django.test import Client
-from web import api, run_worker, send
+from webapp import api, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.records.models import Correction, RecordsRequest

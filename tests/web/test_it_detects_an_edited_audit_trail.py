@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web import api, run_worker, send
+from webapp import api, run_worker, send
 
 from medreview.audit.models import AuditEvent
 

@@ -13,7 +13,7 @@ import pytest
 from medreview.core.records.duplicates import _PAGE_LINE, _is_page_line
 from medreview.core.records.text import is_fax_header, is_title_line
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 # The single pattern `is_fax_header` used before it tried each form only when its words are
 # on the line: the reference its answers must equal.

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from cases import referral
 from django.test import Client
-from test_it_keeps_the_network_to_the_review_desk import SURGEON
-from web import call_for_peer_review, import_roster, login, run_worker, send
+from webapp import SURGEON, call_for_peer_review, import_roster, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user

@@ -15,20 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from cases import REFERRAL
-
-
-def medreview(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDREVIEW_HOME": str(home)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DATABASE_URL", None)  # each test home has its own SQLite database
-    return subprocess.run(
-        [sys.executable, "-m", "medreview.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from cases import REFERRAL, medreview
 
 
 def test_people_are_set_up_from_the_command_line(tmp_path: Path) -> None:

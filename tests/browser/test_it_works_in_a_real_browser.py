@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web import run_worker
+from webapp import run_worker
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -107,8 +107,8 @@ def test_a_nurse_sends_a_referral_and_overrides_its_triage(
 def test_a_coordinator_assigns_the_waiting_queue(
     live_server: Any, browser: Any, people: Any
 ) -> None:
-    from test_it_keeps_the_network_to_the_review_desk import SURGEON
-    from web import call_for_peer_review, import_roster, send
+    from webapp import call_for_peer_review, import_roster, send
+    from webapp import SURGEON
 
     from medreview.reviews.models import Assignment
 

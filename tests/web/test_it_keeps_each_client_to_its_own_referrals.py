@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from web import api, run_worker, send
+from webapp import api, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.permissions import COMMAND_LINE

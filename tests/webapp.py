@@ -70,3 +70,29 @@ def call_for_peer_review(referral_id: str, coordinator: Any) -> None:
 def run_worker() -> None:
     """What `medreview serve` runs in the background: every queued task, then stop."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
+
+
+# Two roster rows of the network tests: a surgeon, and a colleague of the same group.
+SURGEON = {
+    "npi": "1000000103",
+    "name": "Avery Chen, MD",
+    "specialties": "Orthopaedic Surgery",
+    "board_certified": "yes",
+    "licenses": "CA:2027-06-30",
+    "zip": "94107",
+    "services": "peer_review;ime",
+    "languages": "en;es",
+    "weekly_capacity": "8",
+    "open_assignments": "3",
+    "median_turnaround_days": "2.5",
+    "qa_score": "0.93",
+    "affiliations": "Bayview Spine Group",
+    "fee_peer_review": "350",
+    "fee_ime": "1800",
+}
+COLLEAGUE = {
+    **SURGEON,
+    "npi": "1000000095",
+    "name": "Col League, MD",
+    "affiliations": "Bayline Orthopedics",
+}

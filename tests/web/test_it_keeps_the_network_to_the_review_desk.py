@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from web import api, login, run_worker, send
+from webapp import COLLEAGUE, SURGEON, api, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user
@@ -19,30 +19,6 @@ from medreview.network.actions import do_import_network
 from medreview.network.models import Licence, Physician
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SURGEON = {
-    "npi": "1000000103",
-    "name": "Avery Chen, MD",
-    "specialties": "Orthopaedic Surgery",
-    "board_certified": "yes",
-    "licenses": "CA:2027-06-30",
-    "zip": "94107",
-    "services": "peer_review;ime",
-    "languages": "en;es",
-    "weekly_capacity": "8",
-    "open_assignments": "3",
-    "median_turnaround_days": "2.5",
-    "qa_score": "0.93",
-    "affiliations": "Bayview Spine Group",
-    "fee_peer_review": "350",
-    "fee_ime": "1800",
-}
-COLLEAGUE = {
-    **SURGEON,
-    "npi": "1000000095",
-    "name": "Col League, MD",
-    "affiliations": "Bayline Orthopedics",
-}
 
 
 def _network() -> None:

@@ -8,8 +8,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from cases import REFERRAL
-from test_it_runs_the_server_from_the_command_line import medreview
+from cases import REFERRAL, medreview
 
 from medreview.core.network.roster import read_roster, rows_to_csv
 

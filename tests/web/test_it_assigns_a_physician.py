@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from test_it_keeps_the_network_to_the_review_desk import COLLEAGUE, SURGEON
-from web import api, import_roster, login, run_worker, send
+from webapp import COLLEAGUE, SURGEON, api, import_roster, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.models import Referral

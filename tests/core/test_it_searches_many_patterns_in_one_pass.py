@@ -16,7 +16,7 @@ from medreview.core.records.language import CATEGORIES, vocabulary
 from medreview.core.records.patterns import PatternSet
 from medreview.core.records.text import unflatten
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def rule_patterns() -> list[re.Pattern[str]]:

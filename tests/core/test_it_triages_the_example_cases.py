@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from medreview.core.case.pipeline import triage_folder
 from medreview.core.case.triage_json import to_json
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CASES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "expected.json").is_file())
 SCHEMA = Draft202012Validator(
     json.loads(resources.files("medreview.data").joinpath("triage-output.schema.json").read_text()),

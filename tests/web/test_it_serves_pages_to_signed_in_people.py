@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from web import run_worker, send
+from webapp import run_worker, send
 
 from medreview.claims.models import Referral
 from medreview.triage.models import TriageDecision

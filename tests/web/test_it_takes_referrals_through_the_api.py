@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cases import REFERRAL
 from django.core.files.uploadedfile import SimpleUploadedFile
-from web import api, run_worker, send
+from webapp import api, run_worker, send
 
 from medreview.claims.models import Referral
 from medreview.records import storage
