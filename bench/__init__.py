@@ -1,4 +1,4 @@
-"""Benchmarks of medreview (DESIGN.md section 7, "What fast means here").
+"""Benchmarks of medreview (the goals of bench/README.md).
 
 Run them all with ``python -m bench`` from the repository root; ``--quick`` runs smaller sizes
 for a CI smoke test and ``--only NAME`` runs one of them. Each benchmark measures the pipeline

@@ -1,6 +1,6 @@
 """Benchmark 5: batch assignment of waiting reviews to physicians, OR-Tools against greedy.
 
-Goal (DESIGN.md section 7): 2,000 waiting reviews across 20,000 physicians with capacities,
+Goal (bench/README.md): 2,000 waiting reviews across 20,000 physicians with capacities,
 assigned provably optimally (total cost equal to the solver's bound) in under 10 s.
 `assignment.propose` is timed as one call (validation, min-cost flow and the dual proof); the
 greedy assignment (each review in turn takes its cheapest physician with a slot left) runs on
@@ -9,7 +9,7 @@ the same input for comparison.
 A second run takes its input from the matcher itself, as the coordinators' batch page does
 (`reviews.queue`): a made-up roster of as many physicians (`network.generate`, seeded) in
 the matcher's network, as many made-up referrals' requests (`bench.network.requests_for`),
-each review's best 50 eligible physicians (`rules.matching.ranked`) at the cost
+each review's best 50 eligible physicians (`core.network.matching.ranked`) at the cost
 `assignment.score_cost` of their score, then the same `propose` and `greedy`. It times the
 matching, which the batch page's background task also does, and checks the proof again on
 costs and capacities the generator did not choose.

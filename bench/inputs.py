@@ -1,6 +1,6 @@
 """The benchmarks' inputs, generated once and cached under `bench/out/` (git-ignored).
 
-Each input is a case folder as DESIGN.md section 5 describes it (`referral.json` and
+Each input is a case folder as docs/case-folder.md describes it (`referral.json` and
 `records/`), named by its size and a digest of the generator's source, so changing the
 generator regenerates it and stale folders of the same size are removed.
 """

@@ -1,6 +1,6 @@
 """Benchmark 2: peak memory of the pipeline on 1,000- and 5,000-page packets.
 
-Goal (DESIGN.md section 7): memory flat in the number of pages, a 5,000-page file in well
+Goal (bench/README.md): memory flat in the number of pages, a 5,000-page file in well
 under 1 GB. Each size runs in a fresh child process (`bench.child`); its peak resident set is
 read with `os.wait4`, which reports that child alone (RUSAGE_CHILDREN would keep the largest
 child seen so far). Flat means the 5,000-page peak is not near 5 times the 1,000-page peak:

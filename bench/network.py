@@ -1,6 +1,6 @@
 """Benchmark 6: the physician network at 100,000 physicians.
 
-Goals (DESIGN.md section 7, issue 4): the best 10 candidates for a referral among 100,000
+Goals (bench/README.md): the best 10 candidates for a referral among 100,000
 physicians in under 25 ms at p95, in process (the network indexed by specialty, no scan of
 the whole network per query); `medreview match` as a whole process in under 2 s; the import
 of 100,000 roster rows, timed (no goal: reported).
@@ -137,7 +137,7 @@ def run(quick: bool) -> Outcome:
 
 
 def network_of(rows: list[Any]) -> Any:
-    """The matcher's network of the roster's rows (`rules.roster.RosterRow`)."""
+    """The matcher's network of the roster's rows (`core.network.roster.RosterRow`)."""
     from medreview.core.network.matching import LicenceTerm, Network, PhysicianProfile
 
     return Network(

@@ -1,9 +1,9 @@
 """Benchmark 3: the pipeline's overhead on scanned pages over bare rapidocr.
 
-Goal (DESIGN.md section 7): OCR'd pages cost the pipeline under 10% more than bare rapidocr
+Goal (bench/README.md): OCR'd pages cost the pipeline under 10% more than bare rapidocr
 on the same pages. Input: an image-only PDF of scanned pages (1700 x 2200 px, 200 dpi, text
 in Pillow's default font at size 30). Bare: each page rendered with pypdfium2 at 200 dpi,
-`to_numpy()`, and read by a `RapidOCR` engine with the pipeline's settings (`reader.ocr.ENGINE_PARAMS`).
+`to_numpy()`, and read by a `RapidOCR` engine with the pipeline's settings (`core.reading.ocr.ENGINE_PARAMS`).
 Pipeline: `triage_folder` on a case folder holding that PDF. Both engines are warmed up on
 the first page first; then pairs of runs, interleaved (bare first, then pipeline first), at
 least 3 and until each side's best run is confirmed by a second within 5% (at most 8): on a

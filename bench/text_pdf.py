@@ -1,6 +1,6 @@
 """Benchmark 1: the records pipeline on a text-layer PDF against bare pypdfium2 extraction.
 
-Goal (DESIGN.md section 7): the whole pipeline (read, split, classify, mentions, duplicates,
+Goal (bench/README.md): the whole pipeline (read, split, classify, mentions, duplicates,
 gaps, triage) runs at least half as fast as bare pypdfium2 text extraction of the same pages.
 Bare: open the PDF, `get_textpage().get_text_range()` on every page, close each. Pipeline:
 `triage_folder` on a case folder holding only that PDF, after a one-time warm-up (the language

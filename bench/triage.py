@@ -1,6 +1,6 @@
 """Benchmark 4: triage of a referral without records (the API's answer on receipt).
 
-Goal (DESIGN.md section 7): under 150 ms at p95. `analyse(referral, [])` is called 200 times
+Goal (bench/README.md): under 150 ms at p95. `analyse(referral, [])` is called 200 times
 after one warm-up call; p50, p95 and the slowest call are reported. Parsing and validating the
 referral JSON first (`parse_referral`, as the API will) is reported too, for information.
 """

@@ -1,4 +1,4 @@
-"""The `medreview` command line (contracts/INTERFACES.md, "Command line").
+"""The `medreview` command line (docs/command-line.md).
 
 Bad arguments or bad input exit with status 2 and one line on stderr naming the file and the
 problem; nothing else ever prints a traceback to a user.

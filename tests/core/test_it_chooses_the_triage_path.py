@@ -1,4 +1,4 @@
-"""The four path rules of DESIGN.md section 3, first that applies wins, on plain dataclasses."""
+"""The four path rules of docs/rules.md, first that applies wins, on plain dataclasses."""
 
 from __future__ import annotations
 

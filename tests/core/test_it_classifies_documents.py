@@ -1,4 +1,4 @@
-"""Document kinds (DESIGN.md section 4): by title first, then sections and phrasing; and on
+"""Document kinds (docs/rules.md): by title first, then sections and phrasing; and on
 real transcriptions (MTSamples, ../shared/data) at least 85% right."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Business days: counted from the day after receipt through the due date, weekends and the
-jurisdiction's holidays skipped (DESIGN.md section 3)."""
+jurisdiction's holidays skipped (docs/rules.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The gap audit of DESIGN.md section 4, on small case folders: each gap kind found with the
+"""The gap audit of docs/rules.md, on small case folders: each gap kind found with the
 page that revealed it, and the near-misses a clinician would not call gaps left alone."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exact and near-duplicate documents are folded, never deleted (DESIGN.md section 2): a copy is
+"""Exact and near-duplicate documents are folded, never deleted (docs/workflow.md): a copy is
 listed with `duplicate_of` naming the document it repeats, whose kind and date it takes; the
 text-layer copy is the original; reports alike in wording but of different days are not copies.
 """

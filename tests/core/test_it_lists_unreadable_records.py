@@ -1,5 +1,5 @@
 """A record that cannot be read does not stop the case: it is listed with its error and the
-rest is processed (DESIGN.md section 5: nothing is ever silently dropped)."""
+rest is processed (docs/case-folder.md: nothing is ever silently dropped)."""
 
 from __future__ import annotations
 

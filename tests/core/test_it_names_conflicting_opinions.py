@@ -1,5 +1,5 @@
 """Conflicting physician opinions are named in the rationale and do not change the path
-(DESIGN.md section 3)."""
+(docs/rules.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Batch assignment of waiting reviews to physicians: most reviews assigned, then least total
 cost, every physician within their open slots, and a proof that nothing cheaper exists
-(DESIGN.md section 7)."""
+(bench/README.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Records arrive as text-layer PDFs, scans and plain text (DESIGN.md section 2): every page is
+"""Records arrive as text-layer PDFs, scans and plain text (docs/workflow.md): every page is
 read, OCR runs only where a page has no text layer, and a file that cannot be read comes back as
 one document with an error in plain words, never as an exception (section 5).
 """

@@ -1,5 +1,5 @@
 """A bad case folder exits with status 2 and one line on stderr naming the file and the
-problem; never a traceback (DESIGN.md section 5, INTERFACES.md "Command line")."""
+problem; never a traceback (docs/case-folder.md, docs/command-line.md)."""
 
 from __future__ import annotations
 

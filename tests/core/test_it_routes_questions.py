@@ -1,4 +1,4 @@
-"""Each question type's route (DESIGN.md section 3), from data/question_routes.toml."""
+"""Each question type's route (docs/rules.md), from data/question_routes.toml."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_exam_questions_go_to_the_exam_whatever_the_records(qtype: str) -> None:
         ("progress_note", 91, "exam"),
         ("therapy_note", 10, "exam"),  # a therapist's note is not a treating physician's exam
         ("imaging_report", 10, "exam"),
-        ("emergency_record", 10, "exam"),  # DESIGN.md: a progress note or consult report
+        ("emergency_record", 10, "exam"),  # docs/rules.md: a progress note or consult report
     ],
 )
 def test_mmi_and_work_status_need_a_recent_treating_exam(

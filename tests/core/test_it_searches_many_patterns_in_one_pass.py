@@ -1,4 +1,4 @@
-"""Many patterns searched together (rules.patterns, Hyperscan as a prefilter) give exactly the
+"""Many patterns searched together (core.records.patterns, Hyperscan as a prefilter) give exactly the
 answers of Python's own `re`, with or without Hyperscan, on every pattern of the rules."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A records packet (one PDF holding many documents) is split into page ranges at each document's
-header, date of service and author (DESIGN.md section 2); a split document is named
+header, date of service and author (docs/workflow.md); a split document is named
 `records/FILE.pdf#pages=A-B` and keeps its own pages, date and author (section 5).
 """
 

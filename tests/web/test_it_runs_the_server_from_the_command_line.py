@@ -1,4 +1,4 @@
-"""The commands of INTERFACES.md against a new MEDREVIEW_HOME: org, user and token create
+"""The commands of docs/command-line.md against a new MEDREVIEW_HOME: org, user and token create
 (bad input exits 2 with one line), and `medreview serve` (migrations, the web server and
 the background worker) stopping cleanly on SIGTERM."""
 

@@ -1,5 +1,5 @@
 """A client sends a referral with its records through API v1; the background worker reads
-and triages it; the status moves received -> processing -> triaged (INTERFACES.md)."""
+and triages it; the status moves received -> processing -> triaged (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Organisations (tenants), users with their roles, API tokens, and referrals.
 
-Roles and tenants are DESIGN.md section 1: client users (adjuster, nurse case manager, risk
+Roles and tenants are those of docs/architecture.md, "Who uses it": client users (adjuster, nurse case manager, risk
 manager) see their own organisation's referrals only; the review organisation's coordinators,
 schedulers, QA nurses and administrators act on every client's; a physician sees only the
 cases assigned to them. `Referral.objects.visible_to(user)` is the one place that rule lives.

@@ -1,6 +1,6 @@
 """Settings from the environment, in one place, failing loudly on bad values.
 
-`MEDREVIEW_*` variables set the thresholds of the rules (DESIGN.md sections 3 and 4); each
+`MEDREVIEW_*` variables set the thresholds of the rules (docs/rules.md, "Thresholds"); each
 must be a positive whole number. The web application's settings read the same variables.
 """
 

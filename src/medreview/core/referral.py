@@ -47,7 +47,7 @@ class BillLine:
 
 @dataclass(frozen=True)
 class ReferralData:
-    """What the client sent (contracts/referral.schema.json), as the rules need it."""
+    """What the client sent (`data/referral.schema.json`), as the rules need it."""
 
     claim_number: str
     line_of_business: str

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The thresholds of DESIGN.md sections 3 and 4, all settings."""
+    """The thresholds of the triage and gap rules, all settings."""
 
     recent_exam_days: int = 90
     min_business_days_to_obtain_records: int = 10

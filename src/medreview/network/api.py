@@ -1,6 +1,6 @@
 """`GET /api/v1/referrals/{id}/candidates?service=peer_review|ime&top=10`: the physicians of
 the network who may take the referral's review or exam, best first, with the count
-excluded by each rule (INTERFACES.md, "Physician network"). For the review desk only: a
+excluded by each rule (docs/api.md). For the review desk only: a
 client sees the physician assigned, not the network."""
 
 from __future__ import annotations

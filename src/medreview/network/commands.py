@@ -1,5 +1,5 @@
-"""`medreview network import FILE.csv` and `medreview match CASE_DIR` (INTERFACES.md,
-"Physician network"): bad rows named on stderr with their line, the tally last on stdout."""
+"""`medreview network import FILE.csv` and `medreview match CASE_DIR` (docs/command-line.md,
+"The physician network"): bad rows named on stderr with their line, the tally last on stdout."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The physician network: physicians with their specialties (NUCC codes), licences, office,
-services, capacity, record of turnaround and QA, affiliations and fees (INTERFACES.md,
-"Physician network"), and their credentialing (DESIGN.md 2.4, URAC IR 4: licence, board
+services, capacity, record of turnaround and QA, affiliations and fees (docs/command-line.md,
+"The physician network"), and their credentialing (docs/rules.md, "Matching physicians"; URAC: licence, board
 certification and sanctions verified, re-verified at least every three years).
 
 The network belongs to the review desk; no client sees it. A physician is keyed by NPI.

@@ -2,7 +2,7 @@
 
 A referral's match needs only the physicians of the treating specialties and the similar
 ones (the specialty table is indexed): they are read in three queries, without building
-model objects, and handed to the pure matcher (`rules.matching`). The rest of the network
+model objects, and handed to the pure matcher (`core.network.matching`). The rest of the network
 counts as excluded by specialty.
 """
 

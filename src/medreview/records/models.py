@@ -27,7 +27,7 @@ class RecordFile(models.Model):
 
 
 class Correction(models.Model):
-    """A person's correction of a machine judgement (DESIGN.md section 2, step 2): a
+    """A person's correction of a machine judgement (docs/workflow.md, "Records audit"): a
     document's kind or date, or a gap dismissed. Kept whole, audited, and applied over the
     engine's output wherever the referral is shown; the latest for a target and field wins."""
 
@@ -53,7 +53,7 @@ class Correction(models.Model):
 
 class RecordsRequest(models.Model):
     """A request to a provider for records a gap showed missing: one per claim, provider and
-    missing item, never twice (DESIGN.md section 2, step 2)."""
+    missing item, never twice (docs/workflow.md, "Records audit")."""
 
     REQUESTED = "requested"
     RECEIVED = "received"

@@ -4,10 +4,10 @@ in the background by `do_propose_assignments` and applied whole by
 `do_apply_assignment_batch`).
 
 Either way the physician must pass every hard rule of the matcher at the moment of
-assignment (`rules.matching.why_not`), the first rule broken is named, and nothing is
+assignment (`core.network.matching.why_not`), the first rule broken is named, and nothing is
 changed. An assignment takes one of the physician's weekly slots (`open_assignments`) and is
 due after the service's turnaround in the jurisdiction's business days: the peer review
-turnaround for a peer review, the IME lead time for an exam (DESIGN.md section 3, settings).
+turnaround for a peer review, the IME lead time for an exam (docs/rules.md, "Thresholds").
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`POST /api/v1/referrals/{id}/assignments`: give a referral's peer review or IME to a
-physician of the network (INTERFACES.md, "HTTP API"). A coordinator or a scheduler may; a
+physician of the network (docs/api.md). A coordinator or a scheduler may; a
 physician who breaks a hard rule answers 409 naming the rule."""
 
 from __future__ import annotations

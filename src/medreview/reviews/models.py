@@ -1,5 +1,5 @@
-"""Assignments of a referral's peer review or IME to a physician of the network (DESIGN.md
-2.4 and 2.6, INTERFACES.md `POST /api/v1/referrals/{id}/assignments`), one at a time or a
+"""Assignments of a referral's peer review or IME to a physician of the network (docs/workflow.md,
+"Assignment"; `POST /api/v1/referrals/{id}/assignments`), one at a time or a
 whole queue at once (`AssignmentBatch`: the cheapest assignment under every physician's
 capacity, proposed by OR-Tools beside a greedy one, reviewed and applied by a coordinator).
 """
@@ -75,7 +75,7 @@ class AssignmentBatch(models.Model):
     computed in the background, then applied (all of it or nothing) by a coordinator.
 
     `proposal` holds both, each with its assignments, unassigned reviews, total cost and,
-    for the optimal one, the proven lower bound (`rules.assignment.Proposal`).
+    for the optimal one, the proven lower bound (`core.network.assignment.Proposal`).
     """
 
     COMPUTING = "computing"

@@ -1,16 +1,16 @@
 """The queue of waiting reviews and the batch proposal built from it.
 
-A review waits when its referral's triage decision in force (the latest, DESIGN.md section 2,
-step 3) calls for it and no physician has it yet: `peer_review_first` calls for a peer
+A review waits when its referral's triage decision in force (the latest, docs/workflow.md,
+"Triage") calls for it and no physician has it yet: `peer_review_first` calls for a peer
 review, `ime_first` for an IME, `concurrent` for both, `obtain_records_first` for neither
-until the records are in (DESIGN.md section 3). Referrals without a decision are not in the
+until the records are in (`core.triage.model.SERVICES_CALLED_FOR`). Referrals without a decision are not in the
 batch: a batch applies many assignments at once, so each must rest on a person's decision.
 
-Each waiting review's options are its eligible physicians (`rules.matching.ranked`: the hard
+Each waiting review's options are its eligible physicians (`core.network.matching.ranked`: the hard
 rules and the score of the candidate list), at a cost of 1,000 less ten times the score, so
 that the batch and the case page's candidate list rank physicians alike: the optimal batch
 is the one of highest total score under every physician's capacity (weekly capacity less
-open assignments), which OR-Tools finds and proves (`rules.assignment`).
+open assignments), which OR-Tools finds and proves (`core.network.assignment`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A person's decision on a referral's triage (DESIGN.md section 2, step 3): accept the
+"""A person's decision on a referral's triage (docs/workflow.md, "Triage"): accept the
 recommended path, or override it with another and a reason. Every decision is kept; the
 latest is the one in force."""
 

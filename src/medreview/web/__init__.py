@@ -1,1 +1,1 @@
-"""The Django project of medreview: settings, URLs, the API and the server (DESIGN.md section 6)."""
+"""The Django project of medreview: settings, URLs, the API and the server (docs/architecture.md)."""

@@ -1,6 +1,6 @@
-"""The case folder of DESIGN.md section 5: `referral.json` and `records/`.
+"""The case folder (docs/case-folder.md): `referral.json` and `records/`.
 
-Loading validates the referral against contracts/referral.schema.json (shipped as package
+Loading validates the referral against `data/referral.schema.json` (shipped as package
 data) and turns it into the rules' `ReferralData`. Every problem is a `CaseFolderError` whose
 message is one line naming the file and what is wrong with it, in words a claims professional
 can act on, never a traceback.

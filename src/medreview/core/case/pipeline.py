@@ -1,7 +1,7 @@
 """From a case's records to its triage: read, split, classify, fold duplicates, audit, triage.
 
-This is the one path every entry point takes (the command line, and later the web application
-and its background tasks), so a case gives the same answer wherever it is run. It imports no
+This is the one path every entry point takes (the command line, and the web application's
+background tasks), so a case gives the same answer wherever it is run. It imports no
 Django: it takes a `ReferralData` and files, and returns a `CaseResult` of frozen dataclasses.
 """
 

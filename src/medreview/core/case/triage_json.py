@@ -1,4 +1,5 @@
-"""The triage output of the case-folder contract (contracts/triage-output.schema.json)."""
+"""The triage output of the case folder (docs/case-folder.md, "The output";
+`data/triage-output.schema.json`)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Batch assignment of waiting reviews to physicians: the cheapest assignment under every
 physician's capacity, with a proof that it is the cheapest.
 
-DESIGN.md section 7 asks for "batch assignment of waiting reviews across physicians with
-capacities: provably optimal (equal to the solver's bound)". The matching module lists, for
+The goal (bench/README.md, "assignment") is a batch assignment of waiting reviews across
+physicians with capacities that is provably optimal (equal to the solver's bound). The matching module lists, for
 each waiting review (peer review or IME), the physicians eligible for it and an integer cost
 per pair (turnaround, fee and current load; lower is better); each physician has a number of
 open slots. `propose` assigns as many reviews as can be assigned at all, and among those

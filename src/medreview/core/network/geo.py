@@ -4,8 +4,8 @@ ZIP centroids come from the `zipcodes` package (offline, about 42,800 US ZIP cod
 latitude, longitude and state). Reading its compressed data costs close to a second, more
 than a whole `medreview match` may take, so the centroids it gives are kept on disk as a
 small table keyed by the package's version, and read in milliseconds by the next process.
-Distances are great-circle miles between centroids (DESIGN.md 2.6: "within the
-jurisdiction's distance limit of the claimant").
+Distances are great-circle miles between centroids (docs/rules.md, "Matching physicians":
+an examiner within the jurisdiction's distance limit of the claimant).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Jurisdiction rules as data: who may review or examine where, and how far a claimant travels.
 
-The rows of `data/jurisdiction_rules.csv` come from `JURISDICTIONS.md` (public sources, each
-with its citation and confidence). A state's row wins over the default row ("*"); where the
+The rows of `data/jurisdiction_rules.csv` (docs/rules.md, "Jurisdiction rules") come from
+public sources, each with its citation and confidence. A state's row wins over the default row ("*"); where the
 data is silent and there is no default, `rule()` raises, so a missing rule fails loudly
 rather than deciding quietly.
 """

@@ -1,5 +1,5 @@
-"""Which physicians may take a review or an exam, and in what order (DESIGN.md 2.4 and 2.6,
-INTERFACES.md "Physician network").
+"""Which physicians may take a review or an exam, and in what order (docs/rules.md,
+"Matching physicians").
 
 Hard rules, in this order; each physician left out is counted under the first rule that
 excludes them:

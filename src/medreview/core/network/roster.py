@@ -1,4 +1,4 @@
-"""Reading a physician roster: the network CSV of INTERFACES.md ("Physician network").
+"""Reading a physician roster: the network CSV (docs/command-line.md, "The physician network").
 
 Each row is checked on its own (NPI check digit, taxonomy, ZIP, dates, numbers, services):
 a bad row is rejected with its line number and every reason, and the other rows stand.

@@ -8,15 +8,15 @@ Where the rules come from:
 - A DocumentReference is one `SourceDocument` named `FILE#DocumentReference/id`, one page per
   attachment (a PDF attachment gives one page per PDF page); a DiagnosticReport is a
   `diagnostic_report` fact, and also a document when it carries a narrative (`conclusion` or
-  `presentedForm`). Encounter, Procedure and Condition become facts. DESIGN.md section 5 names
-  documents inside a FHIR file; section 4 lists the document kinds.
+  `presentedForm`). Encounter, Procedure and Condition become facts. A document inside a FHIR file is
+  named `FILE#ResourceType/id` (docs/case-folder.md, "The output").
 - Kind hints come from the LOINC document type code through `data/loinc_document_kinds.csv`;
   imaging DiagnosticReports are recognised by their category: HL7 v2 table 0074 diagnostic
   service sections (RAD, CT, ...) or LOINC LP29684-5 "Radiology" (US Core DiagnosticReport).
   A surgical procedure carries SNOMED CT 387713003 "Surgical procedure" as its category.
 - Dates are the day the resource itself states, in its own time zone offset: a note written at
   23:30 -08:00 belongs to that day, not to the next one in UTC.
-- Nothing raises and nothing is dropped (DESIGN.md section 5): a file, line, entry or attachment
+- Nothing raises and nothing is dropped (docs/case-folder.md): a file, line, entry or attachment
   that cannot be read becomes a document with a one-line `error`. Error messages name the field
   and the problem, never the value found there, because values are patient data.
 """

@@ -5,7 +5,7 @@ A file is one document, a packet split into page ranges, or (FHIR) one document 
 DocumentReference or DiagnosticReport; structured FHIR resources that are not documents
 (Encounter, Procedure, Condition) become `Fact`s. A file that cannot be read becomes one
 `SourceDocument` with its `error` set, so nothing is ever silently dropped
-(DESIGN.md section 5).
+(docs/case-folder.md, "The output").
 """
 
 from __future__ import annotations

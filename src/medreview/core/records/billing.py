@@ -1,7 +1,7 @@
 """Billed services: reading them off bills, and whether the records document each one.
 
 A bill line is documented by a clinical record of the same date, of the same provider when the
-bill names one, that documents the service (DESIGN.md section 4, undocumented_billed_service):
+bill names one, that documents the service (docs/rules.md, "Gap kinds", undocumented_billed_service):
 the record names the code, or describes the service (`data/cpt_services.csv`), or, for a code
 whose kind of record says it all (an office visit, a radiology study), is that kind of record.
 """

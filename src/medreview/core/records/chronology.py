@@ -1,5 +1,5 @@
 """The medical chronology: every dated document and clinical fact, in date order, each citing
-the file and page it comes from (DESIGN.md section 2.2)."""
+the file and page it comes from (docs/workflow.md, "Records audit")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What kind of record a document is, which day it is of, and who wrote it.
 
-The kind comes from weighted cues kept as data (`data/document_kinds.toml`, DESIGN.md
-section 4): a document's title and header weigh most, its sections and phrasing less, and a
+The kind comes from weighted cues kept as data (`data/document_kinds.toml`,
+docs/rules.md, "Document kinds"): a document's title and header weigh most, its sections and phrasing less, and a
 structured source's own type (a FHIR LOINC code) wins outright. The date of service comes from
 `dates.service_date`; a bill's date is its single date of service, if it has only one.
 """
@@ -21,12 +21,12 @@ from medreview.core.records.text import header_zone, is_title_line, unflatten
 from medreview.core.vocabulary import DOCUMENT_KINDS
 
 KINDS = tuple(DOCUMENT_KINDS)
-# Treatment documents for the treatment-gap rule (DESIGN.md section 4).
+# Treatment documents for the treatment-gap rule (docs/rules.md, "Gap kinds").
 TREATMENT_KINDS = frozenset(
     {"progress_note", "consult_report", "therapy_note", "operative_report", "emergency_record",
      "discharge_summary"}
 )  # fmt: skip
-# A treating physician's evaluation (DESIGN.md section 3, rule 1).
+# A treating physician's evaluation (docs/rules.md, "Triage paths", rule 1).
 TREATING_EVALUATION_KINDS = frozenset(
     {"progress_note", "consult_report", "emergency_record", "discharge_summary"}
 )

@@ -1,6 +1,8 @@
-"""The documentation-gap audit of DESIGN.md section 4, each gap citing the page that revealed it.
+"""The documentation-gap audit (docs/rules.md, "Gap kinds"), each gap citing the page that
+revealed it.
 
-Gap kinds and what reveals them are listed in `data/gap_kinds.toml`. Orders and citations come
+What reveals each gap is read from `data/clinical_terms.toml` (studies, surgeries, referrals,
+releases) and `data/cpt_services.csv` (billed services). Orders and citations come
 from `language.find_mentions`, read as a clinician reads them: negated and hedged mentions
 ("no MRI is indicated", "will consider EMG") order nothing; a report present under any file
 name answers its order; a study or surgery dated before the injury belongs to another story.
@@ -81,7 +83,7 @@ def audit(
     referral: ReferralData,
     settings: Thresholds,
 ) -> tuple[Gap, ...]:
-    """Every documentation gap in the records, in the order of DESIGN.md's table."""
+    """Every documentation gap in the records, in the order of docs/rules.md, "Gap kinds"."""
     live = [d for d in documents if d.live]
     # What the rules below read with ConText, read at once: one batch (shared out among the
     # worker processes of a large case) rather than one per rule.

@@ -73,7 +73,7 @@ def gap_key(kind: str, file: str | None, page: int | None, detail: str) -> str:
 
 @dataclass(frozen=True)
 class Corrections:
-    """People's corrections of the engine's judgements (DESIGN.md section 2, step 2), which
+    """People's corrections of the engine's judgements (docs/workflow.md, "Records audit"), which
     win over its own: a document's kind or date of service (by document name), and gaps
     dismissed (by `Gap.key`)."""
 

@@ -1,4 +1,4 @@
-"""Conflicting opinions between physicians (DESIGN.md section 3).
+"""Conflicting opinions between physicians (docs/rules.md, "Conflicting opinions").
 
 They do not change the path; they are named in the rationale, because they make a later IME
 likely. An opinion is a treating or examining physician's statement on causation or maximum

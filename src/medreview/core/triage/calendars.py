@@ -2,7 +2,7 @@
 
 A US state's calendar is the federal holidays plus the state's own, as the `holidays`
 package publishes them; where a jurisdiction adds none, the federal calendar stands
-(DESIGN.md section 3).
+(docs/rules.md, "Business days").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Business-day clocks (DESIGN.md section 3, "Business days").
+"""Business-day clocks (docs/rules.md, "Business days").
 
 Business days are counted from the day after the start through the end, skipping weekends
 and the holidays passed in (the jurisdiction's, from `calendars.holidays_for`). The day after

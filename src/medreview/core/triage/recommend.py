@@ -1,4 +1,5 @@
-"""Triage: recommend a path and route each question (DESIGN.md section 3).
+"""Triage: recommend a path and route each question (docs/rules.md, "Triage paths" and
+"Question routes").
 
 Paths, first rule that applies wins:
 1. No evaluation by a treating physician, or fewer than two clinical documents:
