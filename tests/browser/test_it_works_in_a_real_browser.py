@@ -107,8 +107,7 @@ def test_a_nurse_sends_a_referral_and_overrides_its_triage(
 def test_a_coordinator_assigns_the_waiting_queue(
     live_server: Any, browser: Any, people: Any
 ) -> None:
-    from webapp import call_for_peer_review, import_roster, send
-    from webapp import SURGEON
+    from webapp import SURGEON, call_for_peer_review, import_roster, send
 
     from medreview.reviews.models import Assignment
 
