@@ -183,7 +183,8 @@ def requests_for(rows: list[Any], count: int, rng: random.Random) -> list[Any]:
             Request(
                 service=rng.choice(("peer_review", "ime")),
                 jurisdiction=state,
-                received=TODAY,
+                today=TODAY,
+                due=TODAY,
                 specialties=(rng.choice(codes),),
                 treating_npis=frozenset({rng.choice(rows).npi}),
                 treating_groups=frozenset({rows[rng.randrange(len(rows))].affiliations[0]}),

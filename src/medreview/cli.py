@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--today",
         type=date.fromisoformat,
-        help="the date to use when referral.json has no 'received'",
+        help="the day of the match (default today), and the received date when referral.json has none",
     )
     return parser
 

@@ -13,7 +13,8 @@ from medreview.core.network import geo
 from medreview.core.network.jurisdictions import default_rules
 from medreview.core.network.matching import LicenceTerm, Network, PhysicianProfile, Request, match
 
-RECEIVED = date(2026, 8, 6)
+TODAY = date(2026, 8, 6)  # the day of the match
+DUE = date(2026, 8, 11)  # when the review would be due
 VERIFIED = date(2025, 1, 10)
 ORTHO = "207X00000X"
 SPINE = "207XS0117X"
@@ -87,7 +88,8 @@ def request(service: str, **changes: object) -> Request:
     base = Request(
         service=service,
         jurisdiction="CA",
-        received=RECEIVED,
+        today=TODAY,
+        due=DUE,
         specialties=(ORTHO,),
         treating_npis=frozenset({TREATING_NPI}),
         treating_groups=frozenset(),

@@ -27,7 +27,13 @@ RULES = default_rules()
     [
         ("treating", "peer_review", "conflict", "conflict of interest"),
         ("colleague", "peer_review", "conflict", "colleague"),
-        ("expired", "peer_review", "licence", "no licence active on 2026-08-06"),
+        (
+            "expired",
+            "peer_review",
+            "licence",
+            "no licence active from today (2026-08-06) until the peer review would be due "
+            "(2026-08-11)",
+        ),
         ("wrong_specialty", "ime", "specialty", "Orthopaedic Surgery"),
         ("full", "peer_review", "capacity", "8 of 8 taken"),
         ("unverified", "ime", "credentials", "never verified"),
@@ -50,7 +56,8 @@ def test_it_names_the_service_licence_and_distance_rules_of_an_exam() -> None:
     assert peer_only == "service: Only Reviews does not offer IMEs"
     nevada = why_not(NEVADA, request("ime"), RULES)
     assert nevada == (
-        "jurisdiction_licence: Nevada Only holds no active CA licence, which CA requires for an IME"
+        "jurisdiction_licence: Nevada Only holds no CA licence active until the IME would be due "
+        "(2026-08-11), which CA requires for an IME"
     )
     distant = why_not(DISTANT, request("ime"), RULES)
     assert distant == (

@@ -122,12 +122,14 @@ class Referral(models.Model):
     RECEIVED = "received"
     PROCESSING = "processing"
     TRIAGED = "triaged"
+    DECIDED = "decided"
     IN_REVIEW = "in_review"
     CLOSED = "closed"
     STATUSES = [
         (RECEIVED, "Received"),
         (PROCESSING, "Processing records"),
-        (TRIAGED, "Triaged"),
+        (TRIAGED, "Triaged: waiting for a decision"),
+        (DECIDED, "Decided: waiting for a physician"),
         (IN_REVIEW, "In review"),
         (CLOSED, "Closed"),
     ]

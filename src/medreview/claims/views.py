@@ -1,32 +1,91 @@
-"""The work queue: the referrals a person may see, most urgent first."""
+"""The work queue: the referrals a person may see, most urgent first, found by claim number or
+claimant, sorted by any column; late and nearly-late work marked in business days."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from medreview.claims.models import Referral
+from medreview.core.triage.calendars import holidays_for
+from medreview.core.triage.clocks import business_days_between
 from medreview.core.vocabulary import words
+
+SHOWN = 200
+NEARLY_LATE_BUSINESS_DAYS = 2
+# The columns a person may sort by, each with the order it means (ties: the newest first).
+SORTS = {
+    "due": ("due", "-created"),
+    "-due": ("-due", "-created"),
+    "received": ("received", "-created"),
+    "-received": ("-received", "-created"),
+    "claim": ("claim_number", "-created"),
+    "-claim": ("-claim_number", "-created"),
+    "claimant": ("claimant_name", "-created"),
+    "-claimant": ("-claimant_name", "-created"),
+    "status": ("status", "due", "-created"),
+    "-status": ("-status", "due", "-created"),
+}
 
 
 @login_required
 def work_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
-    rows = Referral.objects.visible_to(request.user).select_related("organisation")
+    query = (request.GET.get("q") or "").strip()[:100]
+    sort = request.GET.get("sort") or "due"
+    if sort not in SORTS:
+        sort = "due"
+    rows = (
+        Referral.objects.visible_to(request.user)
+        .select_related("organisation")
+        .defer("payload", "triage")  # the recommended path alone is read, in the query
+        .annotate(recommended=KT("triage__path"))
+    )
     if status in dict(Referral.STATUSES):
         rows = rows.filter(status=status)
+    if query:
+        rows = rows.filter(Q(claim_number__icontains=query) | Q(claimant_name__icontains=query))
+    total = rows.count()
     today = timezone.localdate()
     items = []
-    for r in rows.order_by("due", "-created")[:200]:
-        late = r.due is not None and r.due < today and r.status != Referral.CLOSED
-        soon = not late and r.due is not None and r.due <= today + timedelta(days=2)
-        items.append({"r": r, "late": late, "soon": soon, "path": words(r.path_in_force)})
+    for r in rows.order_by(*SORTS[sort])[:SHOWN]:
+        late, soon = _lateness(r, today)
+        path = r.decided_path or r.recommended or ""
+        items.append(
+            {
+                "r": r,
+                "late": late,
+                "soon": soon,
+                "path": words(path),
+                "decided": bool(r.decided_path),
+            }
+        )
     return render(
         request,
         "claims/work_queue.html",
-        {"items": items, "statuses": Referral.STATUSES, "status": status},
+        {
+            "items": items,
+            "statuses": Referral.STATUSES,
+            "status": status,
+            "q": query,
+            "sort": sort,
+            "total": total,
+            "shown": SHOWN,
+        },
     )
+
+
+def _lateness(r: Referral, today: object) -> tuple[bool, bool]:
+    """Late: due before today. Nearly late: due within two business days of the claim's
+    jurisdiction (weekends and its holidays do not count), as every other clock counts."""
+    if r.due is None or r.status == Referral.CLOSED:
+        return False, False
+    if r.due < today:  # type: ignore[operator]
+        return True, False
+    holidays = holidays_for(r.jurisdiction, today.year, r.due.year)  # type: ignore[attr-defined]
+    left = business_days_between(today, r.due, holidays)  # type: ignore[arg-type]
+    return False, left <= NEARLY_LATE_BUSINESS_DAYS

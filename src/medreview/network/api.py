@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from medreview.claims.access import referral_or_404
@@ -33,7 +34,7 @@ def candidates_for(referral: Any, user: Any, service: str, top: int) -> dict[str
     parsed = referral.as_data()
     if (missing := missing_for(parsed, service)) is not None:
         raise ActionError(missing, field="service")
-    return match_referral(parsed, service, top=top).as_json()
+    return match_referral(parsed, service, today=timezone.localdate(), top=top).as_json()
 
 
 @router.get("/{referral_id}/candidates", response=CandidatesOut)

@@ -52,7 +52,9 @@ def _match(args: argparse.Namespace) -> int:
     if (missing := missing_for(referral, args.service)) is not None:
         return _fail(f"{args.case_dir}/referral.json: {missing}")
     try:
-        found = match_referral(referral, args.service, top=args.top)
+        found = match_referral(
+            referral, args.service, today=args.today or date.today(), top=args.top
+        )
     except ValueError as exc:
         return _fail(f"{args.case_dir}: {exc}")
     if args.json:

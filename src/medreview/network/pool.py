@@ -9,6 +9,7 @@ counts as excluded by specialty.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db import connection
 
+from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
 from medreview.core.network.jurisdictions import JurisdictionRules, default_rules
 from medreview.core.referral import ReferralData
@@ -170,13 +172,18 @@ def request_for(
     referral: ReferralData,
     service: str,
     *,
+    today: date,
     top: int = 10,
     groups: dict[str, frozenset[str]] | None = None,
 ) -> matching.Request:
-    """What to look for to review or examine this referral. A treating provider who is in the
-    network brings their groups into the conflict check, even when their specialty keeps them
-    out of the pool (`groups`: the network's groups by NPI, read here when not given)."""
-    request = matching.request_for(referral, service, top=top)
+    """What to look for to review or examine this referral, on the day of the match (the
+    thresholds of the environment set when the service would be due). A treating provider
+    who is in the network brings their groups into the conflict check, even when their
+    specialty keeps them out of the pool (`groups`: the network's groups by NPI, read here
+    when not given)."""
+    request = matching.request_for(
+        referral, service, today=today, thresholds=rule_thresholds(os.environ), top=top
+    )
     if groups is None:
         groups = groups_of(request.treating_npis)
     theirs = {g for npi in request.treating_npis for g in groups.get(npi, ())}
@@ -189,10 +196,11 @@ def match_referral(
     referral: ReferralData,
     service: str,
     *,
+    today: date,
     top: int = 10,
     rules: JurisdictionRules | None = None,
 ) -> matching.Match:
-    """The candidates of the network for a referral's review or exam."""
-    request = request_for(referral, service, top=top)
+    """The candidates of the network for a referral's review or exam, on the day of the match."""
+    request = request_for(referral, service, today=today, top=top)
     network = load_network(matching.similar_codes(request.specialties), service)
     return matching.match(network, request, rules or default_rules())

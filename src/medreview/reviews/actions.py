@@ -30,8 +30,6 @@ from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
 from medreview.core.network.jurisdictions import default_rules
-from medreview.core.triage.calendars import holidays_for
-from medreview.core.triage.clocks import add_business_days
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
@@ -47,10 +45,7 @@ _NOT_READY = {
 
 
 def due_date(referral: Referral, service: str, today: date) -> date:
-    settings = rule_thresholds(os.environ)
-    days = settings.ime_lead_time_days if service == "ime" else settings.peer_review_turnaround_days
-    holidays = holidays_for(referral.jurisdiction, today.year, today.year + 1)
-    return add_business_days(today, days, holidays)
+    return matching.service_due(service, referral.jurisdiction, today, rule_thresholds(os.environ))
 
 
 def do_assign_physician(
@@ -69,7 +64,7 @@ def do_assign_physician(
         if row is None or not row.active:
             raise ActionError(f"no active physician of the network has NPI {npi!r}", field="npi")
         _check_waiting(referral, service)
-        request = _request(referral, service)
+        request = _request(referral, service, today)
         physician = pool.load_physicians([npi])[npi]
         if (why := matching.why_not(physician, request, default_rules())) is not None:
             raise ActionError(why, status=409)
@@ -137,7 +132,7 @@ def do_apply_assignment_batch(
                         f"the triage decision in force no longer calls for "
                         f"{'an IME' if service == 'ime' else 'a peer review'}"
                     )
-                request = _request(referral, service)
+                request = _request(referral, service, today)
             except ActionError as exc:
                 problems.append(f"claim {referral.claim_number}: {exc}")
                 continue
@@ -214,11 +209,11 @@ def _check_waiting(referral: Referral, service: str) -> None:
         )
 
 
-def _request(referral: Referral, service: str) -> matching.Request:
+def _request(referral: Referral, service: str, today: date) -> matching.Request:
     parsed = referral.as_data()
     if (missing := matching.missing_for(parsed, service)) is not None:
         raise ActionError(missing, status=409)
-    return pool.request_for(parsed, service)
+    return pool.request_for(parsed, service, today=today)
 
 
 def _give(
@@ -246,7 +241,7 @@ def _give(
     Physician.objects.filter(pk=row.pk).update(
         open_assignments=F("open_assignments") + 1, updated=timezone.now()
     )
-    if referral.status == Referral.TRIAGED:
+    if referral.status in (Referral.TRIAGED, Referral.DECIDED):
         referral.status = Referral.IN_REVIEW
         referral.save(update_fields=["status", "updated"])
     return made
@@ -294,6 +289,6 @@ def do_cancel_assignments(
             )
         in_force = Assignment.objects.active().filter(referral=referral).exists()
         if cancelled and referral.status == Referral.IN_REVIEW and not in_force:
-            referral.status = Referral.TRIAGED
+            referral.status = Referral.DECIDED if referral.decided_path else Referral.TRIAGED
             referral.save(update_fields=["status", "updated"])
     return cancelled

@@ -47,7 +47,7 @@ def waiting_reviews() -> tuple[list[WaitingReview], int]:
     """The reviews waiting for a physician, most urgent first (due date, then receipt), and
     the number of triaged referrals still waiting for a triage decision."""
     referrals = list(
-        Referral.objects.filter(status__in=[Referral.TRIAGED, Referral.IN_REVIEW])
+        Referral.objects.filter(status__in=[Referral.TRIAGED, Referral.DECIDED, Referral.IN_REVIEW])
         .select_related("organisation")
         .order_by("received", "created")
     )
@@ -71,7 +71,7 @@ def waiting_reviews() -> tuple[list[WaitingReview], int]:
     return waiting, undecided
 
 
-def build_proposal(waiting: list[WaitingReview]) -> dict[str, Any]:
+def build_proposal(waiting: list[WaitingReview], *, today: date) -> dict[str, Any]:
     """The optimal and the greedy assignment of the waiting reviews, as stored in
     `AssignmentBatch.proposal`."""
     rules = default_rules()
@@ -88,7 +88,7 @@ def build_proposal(waiting: list[WaitingReview]) -> dict[str, Any]:
         if (missing := matching.missing_for(referral, w.service)) is not None:
             skipped.append({**row, "reason": missing})
             continue
-        requests[w.key] = pool.request_for(referral, w.service, groups=groups)
+        requests[w.key] = pool.request_for(referral, w.service, today=today, groups=groups)
         reviews.append(row)
     networks = {
         service: pool.load_network(

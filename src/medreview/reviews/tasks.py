@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from medreview.audit.actions import record
@@ -26,7 +27,7 @@ def propose_assignments(batch_id: int) -> str | None:
         return None if batch is None else batch.status
     try:
         waiting, undecided = waiting_reviews()
-        proposal = build_proposal(waiting)
+        proposal = build_proposal(waiting, today=timezone.localdate())
         proposal["undecided"] = undecided
     except Exception as exc:
         # Kept on the batch, so that its page stops waiting and says so. Only a ValueError's

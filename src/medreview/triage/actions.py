@@ -47,7 +47,9 @@ def do_decide_triage(
             decided_by=actor,
         )
         referral.decided_path = chosen
-        referral.save(update_fields=["decided_path", "updated"])
+        if referral.status == Referral.TRIAGED:
+            referral.status = Referral.DECIDED
+        referral.save(update_fields=["decided_path", "status", "updated"])
         record(
             "triage.accepted" if decision == TriageDecision.ACCEPT else "triage.overridden",
             actor=actor,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from medreview.claims.actions import do_create_organisation, do_create_user
@@ -62,7 +62,7 @@ def load_demo() -> list[str]:
     cases = sorted(p for p in folder.iterdir() if (p / "referral.json").is_file()) if folder else []
     senders = [User.objects.get(email=USERS[0][0]), User.objects.get(email=USERS[2][0])]
     for i, case in enumerate(cases):
-        text = (case / "referral.json").read_text(encoding="utf-8-sig")
+        text = recent((case / "referral.json").read_text(encoding="utf-8-sig"), date.today())
         number = json.loads(text)["claim"]["number"]
         if Referral.objects.filter(claim_number=number).exists():
             continue
@@ -79,6 +79,22 @@ def load_demo() -> list[str]:
         done.append(f"referral {number} ({sender.organisation.name})")
     done += _demo_network([json.loads((c / "referral.json").read_text())["claim"] for c in cases])
     return done
+
+
+def recent(referral_text: str, today: date) -> str:
+    """The example referral as if it had arrived in the last week: its received and due dates
+    moved by whole weeks (so that weekdays, and the business days between them, stay as they
+    were), the records and the dates of injury and bills left as they are. A demo opened
+    months after the examples were written then shows work in progress, not all of it late."""
+    data = json.loads(referral_text)
+    if not data.get("received"):
+        return referral_text
+    received = date.fromisoformat(data["received"])
+    weeks = max(0, (today - received).days // 7)
+    data["received"] = (received + timedelta(weeks=weeks)).isoformat()
+    if data.get("due"):
+        data["due"] = (date.fromisoformat(data["due"]) + timedelta(weeks=weeks)).isoformat()
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 DEMO_PHYSICIANS = 3000

@@ -7,7 +7,8 @@ excludes them:
 1. `specialty`: no specialty the same as or similar to a treating specialty in question
    (`taxonomy.similar`: one NUCC classification, or a group of `similar_specialties.toml`);
 2. `service`: does not offer the service (peer review or IME);
-3. `licence`: holds no licence active on the referral's `received` date;
+3. `licence`: holds no licence active from the day of the match (`today`, never the
+   referral's `received`) through the day the service would be due (`due`);
 4. `jurisdiction_licence`: no active licence in the claim's jurisdiction where its rules
    require one for the service (`jurisdiction_rules.csv`: always for an IME);
 5. `board_certification`: not board certified where the jurisdiction requires it of examiners;
@@ -41,8 +42,12 @@ from typing import Any
 from medreview.core.network import geo, taxonomy
 from medreview.core.network.jurisdictions import JurisdictionRules
 from medreview.core.referral import ReferralData
+from medreview.core.thresholds import Thresholds
+from medreview.core.triage.calendars import holidays_for
+from medreview.core.triage.clocks import add_business_days
 
 SERVICES = ("peer_review", "ime")
+SERVICE_WORDS = {"peer_review": "peer review", "ime": "IME"}
 REVERIFY_YEARS = 3
 RULE_ORDER = (
     "specialty",
@@ -100,7 +105,10 @@ class Request:
 
     service: str  # peer_review | ime
     jurisdiction: str
-    received: date
+    # Credentials are judged on the day of the match, and a licence must last until the
+    # review or exam would be due: one that lapses meanwhile makes the physician ineligible.
+    today: date
+    due: date
     specialties: tuple[str, ...]  # NUCC codes of the treating specialties in question
     treating_npis: frozenset[str] = frozenset()
     treating_groups: frozenset[str] = frozenset()
@@ -294,7 +302,8 @@ def _eligible(network: Network, request: Request, rules: JurisdictionRules) -> _
 
     if request.service not in SERVICES:
         raise ValueError(f"unknown service {request.service!r}: peer_review or ime")
-    day = request.received.toordinal()
+    day = request.today.toordinal()
+    through = request.due.toordinal()
     wanted = similar_codes(request.specialties)
     idx = network.pool(wanted)
     excluded: dict[str, int] = {"specialty": network.total - len(idx) - network.without_service}
@@ -307,7 +316,7 @@ def _eligible(network: Network, request: Request, rules: JurisdictionRules) -> _
 
     keep("service", network.offers[request.service][idx])
     excluded["service"] += network.without_service
-    licences = _active_licences(network, idx, day)
+    licences = _active_licences(network, idx, through)
     keep("licence", np.isin(idx, licences))
     licence_rule = rules.maybe(
         request.jurisdiction,
@@ -318,7 +327,7 @@ def _eligible(network: Network, request: Request, rules: JurisdictionRules) -> _
     if licence_rule is not None:
         cited.append(_cite(licence_rule, request.jurisdiction))
     if in_state:
-        keep("jurisdiction_licence", np.isin(idx, _active_licences(network, idx, day, request)))
+        keep("jurisdiction_licence", np.isin(idx, _active_licences(network, idx, through, request)))
     else:
         excluded["jurisdiction_licence"] = 0
     board_rule = rules.maybe(request.jurisdiction, request.service, "examiner_board_certified")
@@ -425,10 +434,16 @@ def _rule_words(rule: str, p: PhysicianProfile, request: Request, rules: Jurisdi
     if rule == "service":
         return f"does not offer {'IMEs' if request.service == 'ime' else 'peer reviews'}"
     if rule == "licence":
-        return f"holds no licence active on {request.received}"
+        return (
+            f"holds no licence active from today ({request.today}) until the "
+            f"{SERVICE_WORDS[request.service]} would be due ({request.due})"
+        )
     if rule == "jurisdiction_licence":
         what = "an IME" if request.service == "ime" else "a peer review"
-        return f"holds no active {j} licence, which {j} requires for {what}"
+        return (
+            f"holds no {j} licence active until the {SERVICE_WORDS[request.service]} would be "
+            f"due ({request.due}), which {j} requires for {what}"
+        )
     if rule == "board_certification":
         return f"is not board certified, which {j} requires of an examiner"
     if rule == "credentials":
@@ -463,8 +478,9 @@ def similar_codes(codes: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _active_licences(network: Network, idx: Any, day: int, request: Request | None = None) -> Any:
-    """The physicians among `idx` with a licence active on the day (in the request's
-    jurisdiction when one is given)."""
+    """The physicians among `idx` with a licence still active on the day (in the request's
+    jurisdiction when one is given). A licence is only held on the books while it is active,
+    so one active on the day the service is due was active on the day of the match too."""
     import numpy as np
 
     rows = np.isin(network.lic_phys, idx) & (network.lic_expires >= day)
@@ -566,7 +582,7 @@ def _candidate(
         reasons.append(
             f"similar specialty: {_names(tuple(own))} (treating: {_names(request.specialties)})"
         )
-    day = request.received
+    day = request.due
     state_licences = [
         lic for lic in p.licences if lic.state == request.jurisdiction and lic.expires >= day
     ]
@@ -649,9 +665,28 @@ def missing_for(referral: ReferralData, service: str) -> str | None:
     return None
 
 
-def request_for(referral: ReferralData, service: str, *, top: int = 10) -> Request:
-    """What to look for to review or examine this referral (`missing_for` says first
-    whether it can be)."""
+def service_due(service: str, jurisdiction: str, today: date, thresholds: Thresholds) -> date:
+    """When a review or an exam given to a physician today is due: the peer review
+    turnaround or the IME lead time, in the jurisdiction's business days."""
+    days = (
+        thresholds.ime_lead_time_days
+        if service == "ime"
+        else thresholds.peer_review_turnaround_days
+    )
+    holidays = holidays_for(jurisdiction, today.year, today.year + 1)
+    return add_business_days(today, days, holidays)
+
+
+def request_for(
+    referral: ReferralData,
+    service: str,
+    *,
+    today: date,
+    thresholds: Thresholds | None = None,
+    top: int = 10,
+) -> Request:
+    """What to look for to review or examine this referral, on the day of the match
+    (`missing_for` says first whether it can be)."""
     # Only an exam needs the claimant's whereabouts (and the ZIP table takes a tenth of a
     # second to load).
     where = (
@@ -660,7 +695,8 @@ def request_for(referral: ReferralData, service: str, *, top: int = 10) -> Reque
     return Request(
         service=service,
         jurisdiction=referral.jurisdiction,
-        received=referral.received,
+        today=today,
+        due=service_due(service, referral.jurisdiction, today, thresholds or Thresholds()),
         specialties=treating_specialties(referral),
         treating_npis=frozenset(p.npi for p in referral.providers if p.npi),
         treating_groups=frozenset(p.group for p in referral.providers if p.group),
