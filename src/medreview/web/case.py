@@ -89,7 +89,7 @@ def render_case(
             "requests": requests,
             "request_statuses": RecordsRequest.STATUSES,
             "assignments": assignments,
-            "assigned_services": {a.service for a in assignments},
+            "assigned_services": {a.service for a in assignments if a.cancelled is None},
             "may_assign": may(request.user, Permission.ASSIGN_PHYSICIANS),
             "assign_error": assign_error,
         },
