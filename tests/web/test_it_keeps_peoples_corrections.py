@@ -119,7 +119,8 @@ def test_records_are_requested_once_per_claim_provider_and_item(people: Any, tri
         people.token(people.adjuster_a), REFERRAL, files={"note.txt": NOTE.encode()}
     ).json()["id"]
     run_worker()
-    assert "Requested from Maren Holt, MD" in client.get(f"/referrals/{second}/").content.decode()
+    page = client.get(f"/referrals/{second}/").content.decode()
+    assert "Requested from the provider: Maren Holt, MD" in page
     client.post(f"/referrals/{second}/gaps/request/", {"gap": _gap_key(client, second)})
     assert RecordsRequest.objects.count() == 1
     request = RecordsRequest.objects.get()
@@ -129,12 +130,15 @@ def test_records_are_requested_once_per_claim_provider_and_item(people: Any, tri
     assert request.status == "received"
 
 
-def test_a_client_cannot_request_records_and_another_client_cannot_correct(
+def test_a_client_only_asks_for_records_and_another_client_cannot_correct(
     people: Any, triaged: str
 ) -> None:
     key = _gap_key(signed_in(people.coordinator), triaged)
-    denied = signed_in(people.adjuster_a).post(f"/referrals/{triaged}/gaps/request/", {"gap": key})
-    assert denied.status_code == 403 and RecordsRequest.objects.count() == 0
+    asked = signed_in(people.adjuster_a).post(f"/referrals/{triaged}/gaps/request/", {"gap": key})
+    assert asked.status_code == 302
+    request = RecordsRequest.objects.get()
+    assert request.status == "asked" and request.sent is None  # the desk has not sent it
+    assert not AuditEvent.objects.filter(action="records.requested").exists()
     other = signed_in(people.adjuster_b)
     events = AuditEvent.objects.count()
     for url, body in (
@@ -147,6 +151,7 @@ def test_a_client_cannot_request_records_and_another_client_cannot_correct(
     ):
         assert other.post(url, body).status_code == 404
     assert Correction.objects.count() == 0 and AuditEvent.objects.count() == events
+    assert RecordsRequest.objects.count() == 1
 
 
 def test_another_client_cannot_change_a_records_request(people: Any, triaged: str) -> None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -216,22 +217,48 @@ def do_dismiss_gap(referral: Referral, *, actor: User, gap: str, reason: str) ->
 
 
 def do_request_records(referral: Referral, *, actor: User, gap: str) -> tuple[RecordsRequest, bool]:
-    """Request from the provider the records a gap showed missing; a second request for the
-    same claim, provider and item returns the first (False: nothing new was requested)."""
+    """The review desk requests from the provider the records a gap showed missing, or sends
+    the request a client asked for. A second request for the same claim, provider and item
+    returns the first (False: nothing new was requested)."""
     require(actor, Permission.REQUEST_RECORDS)
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        triage = referral.triage or {}
-        found = next((g for g in triage.get("gaps", []) if gap_key(g) == gap), None)
-        if found is None:
-            raise ActionError("no such gap in this referral", field="gap")
-        provider, item = gap_provider(triage, found), missing_item(found)
-        existing = RecordsRequest.objects.filter(
-            organisation=referral.organisation,
-            claim_number=referral.claim_number,
-            provider=provider,
-            item=item,
-        ).first()
+        referral, found, existing, provider, item = _records_request_for(referral, gap)
+        if existing is not None and existing.status != RecordsRequest.ASKED:
+            return existing, False
+        if existing is not None:
+            existing.status = RecordsRequest.REQUESTED
+            existing.sent_by, existing.sent = actor, timezone.now()
+            existing.save(update_fields=["status", "sent_by", "sent", "updated"])
+            made = existing
+        else:
+            made = RecordsRequest.objects.create(
+                organisation=referral.organisation,
+                claim_number=referral.claim_number,
+                referral=referral,
+                provider=provider,
+                item=item,
+                gap_key=gap,
+                requested_by=actor,
+                status=RecordsRequest.REQUESTED,
+                sent_by=actor,
+                sent=timezone.now(),
+            )
+        record(
+            "records.requested",
+            actor=actor,
+            referral=referral,
+            detail={"provider": provider, "item": item, "gap": found["kind"]},
+        )
+    return made, True
+
+
+def do_ask_for_records(referral: Referral, *, actor: User, gap: str) -> tuple[RecordsRequest, bool]:
+    """A client's user asks the review desk to request the records a gap showed missing; the
+    desk sends it (`do_request_records`). Asking for what is already asked or requested
+    returns that request (False: nothing new)."""
+    require(actor, Permission.ASK_FOR_RECORDS)
+    with transaction.atomic():
+        referral, found, existing, provider, item = _records_request_for(referral, gap)
         if existing is not None:
             return existing, False
         made = RecordsRequest.objects.create(
@@ -242,14 +269,39 @@ def do_request_records(referral: Referral, *, actor: User, gap: str) -> tuple[Re
             item=item,
             gap_key=gap,
             requested_by=actor,
+            status=RecordsRequest.ASKED,
         )
         record(
-            "records.requested",
+            "records.asked",
             actor=actor,
             referral=referral,
             detail={"provider": provider, "item": item, "gap": found["kind"]},
         )
     return made, True
+
+
+def _records_request_for(
+    referral: Referral, gap: str
+) -> tuple[Referral, dict[str, Any], RecordsRequest | None, str, str]:
+    """The referral (locked), its gap, the claim's request already made for that provider and
+    item if any, the provider and the item: records are requested once per claim."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    triage = referral.triage or {}
+    found = next((g for g in triage.get("gaps", []) if gap_key(g) == gap), None)
+    if found is None:
+        raise ActionError("no such gap in this referral", field="gap")
+    provider, item = gap_provider(triage, found), missing_item(found)
+    existing = (
+        RecordsRequest.objects.select_for_update()
+        .filter(
+            organisation=referral.organisation,
+            claim_number=referral.claim_number,
+            provider=provider,
+            item=item,
+        )
+        .first()
+    )
+    return referral, found, existing, provider, item
 
 
 def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: str) -> None:

@@ -53,12 +53,20 @@ class Correction(models.Model):
 
 class RecordsRequest(models.Model):
     """A request to a provider for records a gap showed missing: one per claim, provider and
-    missing item, never twice (docs/workflow.md, "Records audit")."""
+    missing item, never twice (docs/workflow.md, "Records audit"). A client's user asks the
+    review desk for it (`asked`); the desk sends it to the provider (`requested`), or makes it
+    itself; then the records come in, or the request is cancelled."""
 
+    ASKED = "asked"
     REQUESTED = "requested"
     RECEIVED = "received"
     CANCELLED = "cancelled"
-    STATUSES = [(REQUESTED, "Requested"), (RECEIVED, "Received"), (CANCELLED, "Cancelled")]
+    STATUSES = [
+        (ASKED, "Asked of the review desk"),
+        (REQUESTED, "Requested from the provider"),
+        (RECEIVED, "Received"),
+        (CANCELLED, "Cancelled"),
+    ]
 
     organisation = models.ForeignKey(
         "claims.Organisation", on_delete=models.PROTECT, related_name="+"
@@ -73,6 +81,12 @@ class RecordsRequest(models.Model):
     status = models.CharField(max_length=10, choices=STATUSES, default=REQUESTED)
     requested_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
     requested = models.DateTimeField(auto_now_add=True)
+    # Who at the review desk sent it to the provider, and when (the one who made it, for a
+    # request the desk made itself; nobody yet for one a client asked for).
+    sent_by = models.ForeignKey(
+        "claims.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent = models.DateTimeField(null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from medreview.core.triage.model import PATHS
 from medreview.core.vocabulary import DOCUMENT_KINDS, words
 from medreview.network.api import candidates_for
 from medreview.records.actions import (
+    do_ask_for_records,
     do_correct_document,
     do_dismiss_gap,
     do_request_records,
@@ -54,7 +55,7 @@ def render_case(
     # Records are requested once per claim: a request made from another referral of the
     # same claim answers this one's gap too.
     requests = list(
-        RecordsRequest.objects.filter(
+        RecordsRequest.objects.select_related("requested_by", "sent_by").filter(
             organisation=referral.organisation, claim_number=referral.claim_number
         )
     )
@@ -176,9 +177,13 @@ def dismiss_gap(request: HttpRequest, referral_id: object) -> HttpResponse:
 @login_required
 @require_POST
 def request_records(request: HttpRequest, referral_id: object) -> HttpResponse:
+    """The desk sends a records request; a client's user asks the desk to send one."""
     referral = referral_or_404(request.user, referral_id)
+    door = (
+        do_ask_for_records if may(request.user, Permission.ASK_FOR_RECORDS) else do_request_records
+    )
     try:
-        do_request_records(referral, actor=request.user, gap=request.POST.get("gap", ""))
+        door(referral, actor=request.user, gap=request.POST.get("gap", ""))  # type: ignore[arg-type]
     except ActionError as exc:
         return _failed(request, referral, exc)
     return _back(referral, "gaps")
