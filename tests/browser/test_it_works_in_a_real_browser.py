@@ -51,7 +51,7 @@ def test_a_nurse_sends_a_referral_and_overrides_its_triage(
     page.get_by_label("Reason (required for an override)").fill("Surgeon asks for an exam")
     with page.expect_navigation():
         page.get_by_role("button", name="Override").click()
-    assert "overridden to ime_first" in page.locator("#triage").inner_text()
+    assert "overridden to IME first" in page.locator("#triage").inner_text()
 
     other = sign_in(browser, base, people.adjuster_b.email)
     answer = other.goto(case_url)

@@ -57,7 +57,8 @@ def test_rule_1_obtains_records_when_no_treating_physician_has_examined() -> Non
         referral("medical_necessity", due=due_in(20)), therapy_only, [], NO_HOLIDAYS, Thresholds()
     )
     assert result.path == "obtain_records_first"
-    assert result.rationale[0].startswith("Rule 1")
+    assert result.rationale[0].startswith("Records missing: the records hold no evaluation")
+    assert result.rationale[0].endswith("so obtain the records first.")
     assert "20 business days" in result.rationale[0]
 
 
@@ -104,7 +105,9 @@ def test_rule_4_peer_review_when_every_question_is_answered_from_records() -> No
         Thresholds(),
     )
     assert result.path == "peer_review_first"
-    assert result.rationale[0].startswith("Rule 4")
+    assert result.rationale[0].startswith("Every question can be answered from the records")
+    assert "(q1: causation, q2: medical necessity)" in result.rationale[0]
+    assert "_" not in " ".join(result.rationale)  # words, never codes
 
 
 def test_without_a_due_date_there_is_always_time() -> None:

@@ -7,6 +7,7 @@ world has overtaken is refused whole; a client and a physician see and change no
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -103,6 +104,8 @@ def test_the_optimal_proposal_assigns_more_than_the_greedy_and_is_applied_whole(
     batch = _propose(staff)
     page = staff.get(f"/assignments/{batch.pk}/").content.decode()
     assert "Proven optimal" in page
+    assert "Points short of perfect scores" in page and "<th>Cost</th>" not in page
+    assert "<th>Seconds</th>" not in page and re.search(r"<td>\d+(\.\d+)? s</td>", page)
     assert "The optimal proposal assigns 1 more review." in page
     assert "Apply the optimal proposal (2 assignments)" in page
     assert "1 triaged referral awaited a triage decision when this proposal was made" in page

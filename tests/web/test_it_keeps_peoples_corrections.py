@@ -66,7 +66,8 @@ def test_a_corrected_kind_and_date_win_and_the_machines_stay_beside_them(
     assert kept.status_code == 302
     page = client.get(f"/referrals/{triaged}/").content.decode()
     documents = page[page.index('id="documents"') :]
-    assert "<td>consult_report<br>" in documents and "machine: 2026-06-20" in documents
+    assert "<td>Consultation report<br>" in documents
+    assert "read by medreview as: 2026-06-20" in documents
     assert "<td>2026-06-21<br>" in documents
     correction = Correction.objects.get(field="kind")
     assert correction.machine_value and correction.machine_value != "consult_report"

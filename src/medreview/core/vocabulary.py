@@ -60,6 +60,20 @@ GAP_KINDS = {
 
 SERVICES = {"peer_review": "Peer review", "ime": "IME"}
 
+# The matcher's hard rules (core.network.matching.RULE_ORDER), as the reasons a physician is
+# left out.
+MATCHING_RULES = {
+    "specialty": "Other specialty",
+    "service": "Service not offered",
+    "licence": "No active licence",
+    "jurisdiction_licence": "No licence in the state",
+    "board_certification": "Not board certified",
+    "credentials": "Credentials lapsed",
+    "capacity": "No capacity left",
+    "conflict": "Conflict of interest",
+    "distance": "Too far from the claimant",
+}
+
 LINES_OF_BUSINESS = {
     "workers_comp": "Workers' compensation",
     "auto_no_fault": "Auto (no-fault)",
@@ -75,6 +89,7 @@ _ALL: dict[str, str] = {
     **ROUTES,
     **GAP_KINDS,
     **SERVICES,
+    **MATCHING_RULES,
     **LINES_OF_BUSINESS,
 }
 

@@ -113,7 +113,7 @@ def _comparison(proposal: dict[str, Any]) -> dict[str, Any]:
             _summary("Optimal (OR-Tools)", proposal["optimal"], proposal),
             _summary("Greedy (most urgent first)", proposal["greedy"], proposal),
         ],
-        "bound": proposal["optimal"]["bound"],
+        "bound": _points(proposal["optimal"]["bound"]),
         "proven": proposal["optimal"]["optimal"],
         "saving": _saving(proposal),
     }
@@ -145,9 +145,15 @@ def _summary(label: str, side: dict[str, Any], proposal: dict[str, Any]) -> dict
             if chosen
             else None
         ),
-        "cost": side["total_cost"],
-        "seconds": side["seconds"],
+        "shortfall": _points(side["total_cost"]),
+        "seconds": round(side["seconds"], 2),
     }
+
+
+def _points(cost: int | None) -> float | None:
+    """The solver's cost in the words of the page: points of score short of a perfect 100,
+    summed over the reviews (the cost is ten per point: `core.network.assignment`)."""
+    return None if cost is None else round(cost / 10, 1)
 
 
 def _saving(proposal: dict[str, Any]) -> str:
@@ -157,5 +163,8 @@ def _saving(proposal: dict[str, Any]) -> str:
         return f"The optimal proposal assigns {more} more review{'s' if more != 1 else ''}."
     if greedy["total_cost"] > best["total_cost"] and best["total_cost"]:
         pct = 100 * (greedy["total_cost"] - best["total_cost"]) / best["total_cost"]
-        return f"The greedy proposal costs {pct:.1f}% more for the same number of reviews."
+        return (
+            f"The greedy proposal falls {pct:.1f}% further short of perfect scores for the "
+            "same number of reviews."
+        )
     return "The greedy proposal is as good here."

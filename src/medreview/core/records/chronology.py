@@ -17,6 +17,23 @@ _SECTION = re.compile(
     r"discharge diagnos[ie]s|postoperative diagnos[ie]s|conclusions?|summary|a)\s*[:,-])\s*",
     re.IGNORECASE | re.MULTILINE,
 )
+# The same sections as a heading alone on its line ("ASSESSMENT", "DIAGNOSES"), their text on
+# the lines below.
+_HEADING = re.compile(
+    r"^[ \t]*(?:assessment(?: and plan)?|impressions?|diagnos[ie]s|final diagnos[ie]s|"
+    r"discharge diagnos[ie]s|postoperative diagnos[ie]s|interpretation|conclusions?|summary)"
+    r"[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What a record repeats at the top of each page, between a heading and its text.
+_PAGE_HEADER = re.compile(r"^\s*(patient|name|claim\s*#|page \d)\b|\bpage \d+ of \d+\b", re.I)
+# A title names the record ("EMERGENCY DEPARTMENT RECORD"), where a letterhead names the
+# practice ("CLAYTON RIDGE MEDICAL CENTER") that sent it.
+_RECORD_WORD = re.compile(
+    r"\b(report|note|record|visit|consult\w*|summary|evaluation|exam\w*|study|studies|"
+    r"procedure|operative|discharge|form|history|progress|follow-?up|assessment)\b",
+    re.IGNORECASE,
+)
 _LIMIT = 220
 
 
@@ -31,18 +48,36 @@ class Entry:
 
 
 def summarize(text: str, kind: str) -> str:
-    """One line for the chronology: the assessment or impression, else the document's title."""
+    """One line for the chronology: the assessment or impression (written after its label on
+    the same line, or below it as a heading), else the document's title, never the
+    letterhead of the practice that sent it."""
     text = unflatten(text)
-    for m in _SECTION.finditer(text):
-        if m.group(0).strip().upper() in ("A:", "A,") and kind == "imaging_report":
-            continue
-        rest = text[m.end() :].strip()
-        line = _first_sentence(rest)
+    found = [
+        (m.start(), text[m.end() :])
+        for m in _SECTION.finditer(text)
+        if not (m.group(0).strip().upper() in ("A:", "A,") and kind == "imaging_report")
+    ]
+    found += [(m.start(), _below(text[m.end() :])) for m in _HEADING.finditer(text)]
+    for _, rest in sorted(found, key=lambda f: f[0]):
+        line = _first_sentence(rest.strip())
         if len(line) > 8:
             return _clip(line)
-    head = [ln.strip() for ln in header_zone(text, lines=4).splitlines() if ln.strip()]
-    title = next((ln for ln in head if ln.isupper() and len(ln) > 6), head[0] if head else "")
-    return _clip(title)
+    return _clip(_title(text))
+
+
+def _below(text: str) -> str:
+    """The text under a heading, without the page header a page break put in between."""
+    lines = text.splitlines()
+    while lines and (not lines[0].strip() or _PAGE_HEADER.search(lines[0])):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _title(text: str) -> str:
+    head = [ln.strip() for ln in header_zone(text, lines=6).splitlines() if ln.strip()]
+    titles = [ln for ln in head if ln.isupper() and len(ln) > 6]
+    named = next((ln for ln in titles if _RECORD_WORD.search(ln)), None)
+    return named or (titles[0] if titles else head[0] if head else "")
 
 
 def _first_sentence(text: str) -> str:

@@ -26,6 +26,7 @@ from medreview.core.referral import Question, ReferralData
 from medreview.core.thresholds import Thresholds
 from medreview.core.triage.clocks import business_days_between
 from medreview.core.triage.model import QuestionRoute, Triage
+from medreview.core.vocabulary import words
 
 RECENT_EXAM_KINDS = frozenset({"progress_note", "consult_report"})
 
@@ -132,23 +133,24 @@ def triage(
         if bdays is not None and bdays < settings.min_business_days_to_obtain_records:
             path = "ime_first"
             decision = (
-                f"Rule 1: {why}, but only {window}, fewer than "
-                f"{settings.min_business_days_to_obtain_records}: no time to obtain records, so ime_first."
+                f"Records missing, and no time to obtain them: {why}, but only {window}, "
+                f"fewer than {settings.min_business_days_to_obtain_records}, so an IME first."
             )
         else:
             path = "obtain_records_first"
             decision = (
-                f"Rule 1: {why}, and {window} leave time to obtain them: obtain_records_first."
+                f"Records missing: {why}, and {window} leave time to obtain them, so obtain the "
+                "records first."
             )
     elif exam and not records:
         path = "ime_first"
-        decision = f"Rule 2: every question needs an examination ({_list(exam)}): ime_first."
+        decision = f"Every question needs an examination ({_list(exam)}), so an IME first."
     elif exam:
         needed = settings.peer_review_turnaround_days + settings.ime_lead_time_days
         if bdays is not None and needed > bdays:
             path = "concurrent"
             decision = (
-                f"Rule 3: {_list(exam)} need{'s' if len(exam) == 1 else ''} an examination and {_list(records)} "
+                f"Some questions need an examination: {_list(exam)} need{'s' if len(exam) == 1 else ''} one and {_list(records)} "
                 f"can be answered from the records; peer review turnaround {settings.peer_review_turnaround_days} "
                 f"+ IME lead time {settings.ime_lead_time_days} = {needed} business days exceeds the {window}, "
                 "so the peer review and the IME run concurrently."
@@ -156,25 +158,25 @@ def triage(
         else:
             path = "peer_review_first"
             decision = (
-                f"Rule 3: {_list(exam)} need{'s' if len(exam) == 1 else ''} an examination and {_list(records)} "
+                f"Some questions need an examination: {_list(exam)} need{'s' if len(exam) == 1 else ''} one and {_list(records)} "
                 f"can be answered from the records; with {window} there is time for the peer review "
                 f"({settings.peer_review_turnaround_days}) and then the IME ({settings.ime_lead_time_days}), so "
-                "peer_review_first: the peer review narrows the exam."
+                "a peer review first: it narrows the exam."
             )
     else:
         path = "peer_review_first"
-        decision = f"Rule 4: every question can be answered from the records ({_list(records)}): peer_review_first."
+        decision = f"Every question can be answered from the records ({_list(records)}), so a peer review first."
     rationale = [decision, *facts, *conflicts(documents)]
     if gaps:
-        kinds = sorted({g.kind for g in gaps})
+        kinds = sorted({words(g.kind).lower() for g in gaps})
         rationale.append(
             f"{len(gaps)} documentation gap{'' if len(gaps) == 1 else 's'} ({', '.join(kinds)}): records "
             "requests are advised."
         )
     if referral.requested_service in ("peer_review", "ime"):
-        asked = referral.requested_service.replace("_", " ")
+        asked = "an IME" if referral.requested_service == "ime" else "a peer review"
         rationale.append(
-            f"The client asked for a {asked}; the recommendation above follows the triage rules."
+            f"The client asked for {asked}; the recommendation above follows the triage rules."
         )
     return Triage(path, tuple(rationale), routes, bdays)
 
@@ -188,7 +190,7 @@ def _records_summary(
     for d in clinical:
         by_kind[d.kind] = by_kind.get(d.kind, 0) + 1
     kinds = ", ".join(
-        f"{n} {k.replace('_', ' ')}{'s' if n > 1 else ''}" for k, n in sorted(by_kind.items())
+        f"{n} {words(k).lower()}{'s' if n > 1 else ''}" for k, n in sorted(by_kind.items())
     )
     evaluators = sorted({d.provider for d in evaluations if d.provider})
     who = f"; treating evaluations by {', '.join(evaluators)}" if evaluators else ""
@@ -196,4 +198,4 @@ def _records_summary(
 
 
 def _list(routes: Sequence[QuestionRoute]) -> str:
-    return ", ".join(f"{r.id} {r.type}" for r in routes)
+    return ", ".join(f"{r.id}: {words(r.type).lower()}" for r in routes)
