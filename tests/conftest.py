@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +14,9 @@ import django
 import pytest
 
 # The web application keeps its database and documents under MEDREVIEW_HOME: each test run
-# gets its own, before Django reads its settings.
+# gets its own, before Django reads its settings, and leaves nothing behind.
 os.environ["MEDREVIEW_HOME"] = tempfile.mkdtemp(prefix="medreview-test-")
+atexit.register(shutil.rmtree, os.environ["MEDREVIEW_HOME"], ignore_errors=True)
 os.environ["DJANGO_SETTINGS_MODULE"] = "medreview.web.settings"
 # The browser test's server answers each request in a new thread: connections kept open
 # between requests would outlive their threads.
