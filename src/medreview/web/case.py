@@ -94,7 +94,7 @@ def render_case(
             "may_assign": may(request.user, Permission.ASSIGN_PHYSICIANS),
             "assign_error": assign_error,
         },
-        status=422 if decision_error else status if (error or assign_error) else 200,
+        status=status,
     )
 
 
@@ -111,7 +111,7 @@ def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ActionError as exc:
-        return render_case(request, referral, decision_error=str(exc))
+        return render_case(request, referral, decision_error=str(exc), status=exc.status)
     return redirect("case", referral_id=referral.pk)
 
 
