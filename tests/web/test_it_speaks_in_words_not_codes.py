@@ -86,6 +86,9 @@ def test_the_case_page_and_the_queue_show_words(people: Any) -> None:
         found = sorted(code for code in CODES if re.search(rf"\b{code}\b", text))
         assert not found, (name, found)
         assert not re.search(r"\bRule [1-4]\b|DESIGN\.md|INTERFACES\.md", text), name
+    desk = shown(pages["case (desk)"])
+    assert "_in_state" not in desk and "distance_limit" not in desk
+    assert "an examiner must hold a CA licence" in desk
     case = shown(pages["case (client)"])
     assert "Functional capacity" in case and "IME first" in case
     assert "Study report missing" in case and "Progress note" in case

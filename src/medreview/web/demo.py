@@ -14,6 +14,7 @@ from pathlib import Path
 from medreview.claims.actions import do_create_organisation, do_create_user
 from medreview.claims.models import Organisation, Referral, User
 from medreview.claims.permissions import DEMO
+from medreview.claims.roles import ROLE_LABELS
 from medreview.core.network.roster import read_roster, rows_to_csv
 from medreview.network.actions import do_import_network
 from medreview.network.generate import roster
@@ -62,7 +63,7 @@ def load_demo() -> list[str]:
     cases = sorted(p for p in folder.iterdir() if (p / "referral.json").is_file()) if folder else []
     senders = [User.objects.get(email=USERS[0][0]), User.objects.get(email=USERS[2][0])]
     for i, case in enumerate(cases):
-        text = recent((case / "referral.json").read_text(encoding="utf-8-sig"), date.today())
+        text = recent((case / "referral.json").read_text(encoding="utf-8-sig"), date.today(), i % 2)
         number = json.loads(text)["claim"]["number"]
         if Referral.objects.filter(claim_number=number).exists():
             continue
@@ -81,16 +82,17 @@ def load_demo() -> list[str]:
     return done
 
 
-def recent(referral_text: str, today: date) -> str:
+def recent(referral_text: str, today: date, extra_weeks: int = 0) -> str:
     """The example referral as if it had arrived in the last week: its received and due dates
     moved by whole weeks (so that weekdays, and the business days between them, stay as they
     were), the records and the dates of injury and bills left as they are. A demo opened
-    months after the examples were written then shows work in progress, not all of it late."""
+    months after the examples were written then shows work in progress, not all of it late;
+    `extra_weeks` earlier for some, so that the queue holds older work too."""
     data = json.loads(referral_text)
     if not data.get("received"):
         return referral_text
     received = date.fromisoformat(data["received"])
-    weeks = max(0, (today - received).days // 7)
+    weeks = max(0, (today - received).days // 7 - extra_weeks)
     data["received"] = (received + timedelta(weeks=weeks)).isoformat()
     if data.get("due"):
         data["due"] = (date.fromisoformat(data["due"]) + timedelta(weeks=weeks)).isoformat()
@@ -117,4 +119,4 @@ def _demo_network(claims: list[dict[str, str]]) -> list[str]:
 def print_logins(port: int) -> None:
     print(f"\nmedreview demo: open http://localhost:{port}/ and sign in with one of:")
     for email, org, role in USERS:
-        print(f"  {email:30} password {PASSWORD}   ({role}, {org})")
+        print(f"  {email:30} password {PASSWORD}   ({ROLE_LABELS[role]}, {org})")

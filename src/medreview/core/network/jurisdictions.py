@@ -46,7 +46,9 @@ class JurisdictionRule:
         return float(self.value)
 
     def cited(self) -> str:
-        where = "default" if self.jurisdiction == "*" else self.jurisdiction
+        where = (
+            "where a state's rules are silent" if self.jurisdiction == "*" else self.jurisdiction
+        )
         return f"{where}: {self.citation}"
 
 

@@ -464,8 +464,24 @@ def _rule_words(rule: str, p: PhysicianProfile, request: Request, rules: Jurisdi
     return f"is farther from the claimant than {j}'s limit of {limit:g} miles"
 
 
+# Each jurisdiction rule in the words of the candidate list: (rule, holds) -> sentence.
+_RULE_WORDS = {
+    ("reviewer_licence_in_state", True): "a peer reviewer must hold a {j} licence",
+    ("reviewer_licence_in_state", False): "{j} does not require its own licence of a peer reviewer",
+    ("examiner_licence_in_state", True): "an examiner must hold a {j} licence",
+    ("examiner_licence_in_state", False): "{j} does not require its own licence of an examiner",
+    ("examiner_board_certified", True): "an examiner must be board certified in {j}",
+    ("examiner_board_certified", False): "{j} does not require an examiner to be board certified",
+}
+
+
 def _cite(rule: Any, jurisdiction: str) -> str:
-    return f"{rule.rule} = {rule.value} in {jurisdiction} ({rule.cited()})"
+    """The rule that decided, in words, with its citation (`data/jurisdiction_rules.csv`)."""
+    if rule.rule == "ime_distance_limit_miles":
+        said = f"an examiner within {rule.number:g} miles of the claimant in {jurisdiction}"
+    else:
+        said = _RULE_WORDS[(rule.rule, rule.yes)].format(j=jurisdiction)
+    return f"{said} ({rule.cited()})"
 
 
 @lru_cache(maxsize=256)
