@@ -59,6 +59,8 @@ GAP_KINDS = {
 }
 
 SERVICES = {"peer_review": "Peer review", "ime": "IME"}
+# The same within a sentence ("the peer review is already assigned").
+SERVICES_IN_A_SENTENCE = {"peer_review": "peer review", "ime": "IME"}
 
 # The matcher's hard rules (core.network.matching.RULE_ORDER), as the reasons a physician is
 # left out.

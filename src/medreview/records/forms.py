@@ -17,7 +17,7 @@ QUESTION_TYPES = [
     (code, w, explained) for code, (w, explained) in vocabulary.QUESTION_TYPES.items()
 ]
 LINES_OF_BUSINESS = list(vocabulary.LINES_OF_BUSINESS.items())
-SERVICES = [("triage", "Recommend for me"), ("peer_review", "Peer review"), ("ime", "IME")]
+SERVICES = [("triage", "Recommend for me"), *vocabulary.SERVICES.items()]
 QUESTION_SLOTS = 5
 PROVIDER_SLOTS = 3
 _BILL_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[\s,;]+([A-Z0-9]{4,6})[\s,;]*(.*)$", re.I)

@@ -30,13 +30,13 @@ from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
 from medreview.core.network.jurisdictions import default_rules
+from medreview.core.vocabulary import SERVICES_IN_A_SENTENCE
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
 from medreview.reviews.queue import waiting_reviews
 from medreview.reviews.tasks import propose_assignments
 
-SERVICE_NAMES = {"peer_review": "peer review", "ime": "IME"}
 _NOT_READY = {
     AssignmentBatch.COMPUTING: "this proposal is still being computed",
     AssignmentBatch.APPLIED: "this proposal was applied already",
@@ -54,7 +54,7 @@ def do_assign_physician(
     """Give the referral's peer review or IME to the physician of this NPI, if they pass
     every hard rule now; otherwise raise (409) naming the first rule they break."""
     require(actor, Permission.ASSIGN_PHYSICIANS)
-    if service not in SERVICE_NAMES:
+    if service not in SERVICES_IN_A_SENTENCE:
         raise ActionError("service must be 'peer_review' or 'ime'", field="service")
     npi = (npi or "").strip()
     today = today or timezone.localdate()
@@ -143,7 +143,9 @@ def do_apply_assignment_batch(
                 else matching.why_not(physician, request, rules)
             )
             if why is not None:
-                problems.append(f"claim {referral.claim_number}, {SERVICE_NAMES[service]}: {why}")
+                problems.append(
+                    f"claim {referral.claim_number}, {SERVICES_IN_A_SENTENCE[service]}: {why}"
+                )
                 continue
             assert physician is not None
             made.append(
@@ -204,7 +206,7 @@ def _check_waiting(referral: Referral, service: str) -> None:
     )
     if taken is not None:
         raise ActionError(
-            f"the {SERVICE_NAMES[service]} is already assigned to {taken.physician.name}",
+            f"the {SERVICES_IN_A_SENTENCE[service]} is already assigned to {taken.physician.name}",
             status=409,
         )
 

@@ -45,9 +45,9 @@ from medreview.core.referral import ReferralData
 from medreview.core.thresholds import Thresholds
 from medreview.core.triage.calendars import holidays_for
 from medreview.core.triage.clocks import add_business_days
+from medreview.core.vocabulary import SERVICES_IN_A_SENTENCE
 
 SERVICES = ("peer_review", "ime")
-SERVICE_WORDS = {"peer_review": "peer review", "ime": "IME"}
 REVERIFY_YEARS = 3
 RULE_ORDER = (
     "specialty",
@@ -436,12 +436,12 @@ def _rule_words(rule: str, p: PhysicianProfile, request: Request, rules: Jurisdi
     if rule == "licence":
         return (
             f"holds no licence active from today ({request.today}) until the "
-            f"{SERVICE_WORDS[request.service]} would be due ({request.due})"
+            f"{SERVICES_IN_A_SENTENCE[request.service]} would be due ({request.due})"
         )
     if rule == "jurisdiction_licence":
         what = "an IME" if request.service == "ime" else "a peer review"
         return (
-            f"holds no {j} licence active until the {SERVICE_WORDS[request.service]} would be "
+            f"holds no {j} licence active until the {SERVICES_IN_A_SENTENCE[request.service]} would be "
             f"due ({request.due}), which {j} requires for {what}"
         )
     if rule == "board_certification":
