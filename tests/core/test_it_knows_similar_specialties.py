@@ -338,3 +338,12 @@ def test_a_misspelt_field_stops_the_load() -> None:
     text = _shipped_table().replace("members = [", "member = [", 1)
     with pytest.raises(ValueError, match=r"group 'spine': unknown field 'member'"):
         taxonomy.read_table(text)
+
+
+def test_a_qualified_name_reads_as_its_specialty_or_its_classification() -> None:
+    # As referrals write them: a qualifier in brackets after the board's name.
+    ortho = taxonomy.specialty("Orthopaedic Surgery (Foot and Ankle)")
+    assert ortho is not None and ortho.classification == "Orthopaedic Surgery" and ortho.physician
+    foot = taxonomy.specialty("Foot and Ankle Surgery (Orthopaedic Surgery)")
+    assert foot is not None and foot.code == "207XX0004X"
+    assert taxonomy.specialty("Nothing Known (Foot and Ankle)") is None

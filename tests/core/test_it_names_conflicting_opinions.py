@@ -72,3 +72,22 @@ def test_agreement_or_a_hedge_is_no_conflict(tmp_path: Path) -> None:
         },
     )
     assert "Conflicting" not in text
+
+
+def test_an_undated_opinion_beside_a_dated_one_is_still_named(tmp_path: Path) -> None:
+    undated = (
+        "INDEPENDENT MEDICAL EXAMINATION\nExaminer: Paul Ivers, MD\n\n"
+        "OPINION: The knee condition is not causally related to the work incident."
+    )
+    _, text = rationale(
+        tmp_path,
+        {
+            "a.txt": treating(
+                "03/10/2026",
+                "ASSESSMENT: The meniscal tear is causally related to the fall at work.",
+            ),
+            "b.txt": treating("04/07/2026", "PLAN: continue therapy."),
+            "c.txt": undated,
+        },
+    )
+    assert "causation" in text.lower() and "Ivers" in text

@@ -24,3 +24,27 @@ def test_options_pass_through_and_an_unknown_command_is_named(tmp_path: Path) ->
     assert wrong.returncode == 1
     assert "Unknown command: 'nosuchcommand'" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+def test_createsuperuser_makes_an_administrator_of_the_review_desk(tmp_path: Path) -> None:
+    import os
+
+    os.environ["DJANGO_SUPERUSER_PASSWORD"] = "a long enough password"
+    try:
+        made = medreview(
+            tmp_path, "manage", "createsuperuser", "--email", "boss@review.example", "--noinput"
+        )
+        again = medreview(
+            tmp_path, "manage", "createsuperuser", "--email", "boss@review.example", "--noinput"
+        )
+    finally:
+        os.environ.pop("DJANGO_SUPERUSER_PASSWORD")
+    assert made.returncode == 0, made.stderr
+    assert "created administrator boss@review.example (Review desk)" in made.stdout
+    assert again.returncode == 1 and "exists already" in again.stderr
+    check = medreview(
+        tmp_path, "manage", "shell", "--no-imports", "-c",
+        "from medreview.claims.models import User; u = User.objects.get(email='boss@review.example');"
+        " print(u.role, u.organisation.kind, u.check_password('a long enough password'))",
+    )  # fmt: skip
+    assert check.stdout.split() == ["admin", "reviewer", "True"], check.stderr

@@ -78,6 +78,8 @@ CSRF_TRUSTED_ORIGINS = [
 SECURE_COOKIES = _flag("MEDREVIEW_SECURE_COOKIES", False)  # on behind HTTPS
 
 INSTALLED_APPS = [
+    # First: its `createsuperuser` (an administrator of the review desk) replaces Django's.
+    "medreview.claims",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,7 +89,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "medreview.audit",
-    "medreview.claims",
     "medreview.records",
     "medreview.triage",
     "medreview.network",

@@ -678,6 +678,8 @@ def missing_for(referral: ReferralData, service: str) -> str | None:
     exam is near the claimant: it needs the claimant's ZIP); None when it lacks nothing."""
     if service == "ime" and not referral.claimant_zip:
         return "the claimant's ZIP is needed to match an IME"
+    if service == "ime" and geo.centroid(referral.claimant_zip or "") is None:
+        return f"the claimant's ZIP {referral.claimant_zip} is not a known US ZIP code"
     return None
 
 

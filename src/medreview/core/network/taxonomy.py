@@ -331,6 +331,9 @@ def table() -> Table:
     return read_table(resources.files("medreview.data").joinpath(TABLE).read_text("utf-8"))
 
 
+_QUALIFIED = re.compile(r"(.+?)\s*\(([^()]+)\)")
+
+
 def specialty(text: str) -> Specialty | None:
     """The specialty a code or name stands for; None when unknown or ambiguous.
 
@@ -341,8 +344,20 @@ def specialty(text: str) -> Specialty | None:
     """
     if not isinstance(text, str) or len(text) > 200:
         return None
-    code = _lookup(text, table().names, _by_code())
-    return _by_code()[code] if code else None
+    names, codes = table().names, _by_code()
+    code = _lookup(text, names, codes)
+    qualified = _QUALIFIED.fullmatch(text.strip())
+    if code is None and qualified:
+        # "Orthopaedic Surgery (Foot and Ankle)": the qualifier as a specialization of the
+        # classification if it names one, else the classification itself, which is what the
+        # physician practises whatever a free qualifier says.
+        outer, inner = qualified.groups()
+        code = _lookup(f"{outer}, {inner}", names, codes)
+        if code is None and _lookup(inner, names, codes) is None and inner.strip() not in names:
+            # A qualifier that is itself a specialty ("Sports Medicine (Dermatology)") pairs
+            # two that do not go together: no guessing which was meant.
+            code = _lookup(outer, names, codes)
+    return codes[code] if code else None
 
 
 def similar(code: str) -> frozenset[str]:

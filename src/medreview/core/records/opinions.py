@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from medreview.core.records.classify import surname
 from medreview.core.records.language import read_mentions
@@ -48,8 +49,10 @@ def conflicts(documents: Sequence[Document]) -> list[str]:
     all_opinions = opinions(documents)
     for topic, words in TOPICS.items():
         latest: dict[str, Opinion] = {}
+        # Undated opinions first, then by date: a dated one is the later word of its author.
         for o in sorted(
-            (o for o in all_opinions if o.topic == topic), key=lambda o: o.doc.date or o.doc.name
+            (o for o in all_opinions if o.topic == topic),
+            key=lambda o: (o.doc.date is not None, o.doc.date or date.min, o.doc.name),
         ):
             latest[surname(o.doc.provider or "")] = o  # a physician's latest opinion is theirs
         sides = {o.holds for o in latest.values()}
