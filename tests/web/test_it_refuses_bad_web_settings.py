@@ -27,6 +27,8 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     [
         ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
         ({"MEDREVIEW_SECURE_COOKIES": "perhaps"}, "MEDREVIEW_SECURE_COOKIES"),
+        ({"MEDREVIEW_TREATMENT_GAP_DAYS": "six weeks"}, "MEDREVIEW_TREATMENT_GAP_DAYS"),
+        ({"MEDREVIEW_CASE_PROCESSES": "0"}, "MEDREVIEW_CASE_PROCESSES"),
     ],
 )
 def test_a_bad_setting_stops_with_one_line_naming_it(

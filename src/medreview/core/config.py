@@ -1,7 +1,8 @@
 """Settings from the environment, in one place, failing loudly on bad values.
 
 `MEDREVIEW_*` variables set the thresholds of the rules (docs/rules.md, "Thresholds"); each
-must be a positive whole number. The web application's settings read the same variables.
+must be a positive whole number. The web application's settings read them at start, so that a
+bad value stops the server rather than a referral's reading later.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 
 import dj_database_url
 
-from medreview.core.config import ConfigError
+from medreview.core.config import ConfigError, case_processes, rule_thresholds
 
 
 def _home() -> Path:
@@ -76,6 +76,11 @@ CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("MEDREVIEW_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
 SECURE_COOKIES = _flag("MEDREVIEW_SECURE_COOKIES", False)  # on behind HTTPS
+
+# The rules' thresholds and the processes a case may use are read where the work is done;
+# read here too, a bad value stops the server and its workers at start, not a referral later.
+RULE_THRESHOLDS = rule_thresholds(os.environ)
+CASE_PROCESSES = case_processes(os.environ)
 
 INSTALLED_APPS = [
     # First: its `createsuperuser` (an administrator of the review desk) replaces Django's.
