@@ -29,6 +29,7 @@ from medreview.records.tasks import read_records, retriage
 
 MAX_FILES = 500
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_REFERRAL_BYTES = 5 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()+-]")
 
 
@@ -46,6 +47,20 @@ def clean_filename(filename: str) -> str:
     return base[:200]
 
 
+def referral_text_of(content: bytes) -> str:
+    """The text of a referral sent as a file (`curl -F referral=@referral.json`, or the
+    form's referral.json): UTF-8, with or without the byte-order mark some editors write."""
+    if len(content) > MAX_REFERRAL_BYTES:
+        raise ActionError("the referral file is larger than 5 MB", field="referral")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActionError(
+            "the referral file is not UTF-8 text: save it as UTF-8 and send it again",
+            field="referral",
+        ) from None
+
+
 def do_create_referral(
     organisation: Organisation,
     *,
@@ -60,6 +75,8 @@ def do_create_referral(
     if organisation.kind != Organisation.CLIENT or actor.organisation_id != organisation.pk:
         raise ActionError("referrals are sent by a client organisation's users", status=403)
     today = today or timezone.localdate()
+    # A byte-order mark pasted or posted as text is no part of the JSON.
+    referral_text = referral_text.removeprefix("\ufeff")
     try:
         parsed = parse_referral(referral_text, today=today, source="referral")
     except CaseFolderError as exc:

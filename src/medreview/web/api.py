@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Form, NinjaAPI, Router
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
@@ -21,7 +21,12 @@ from medreview.claims.access import referral_or_404
 from medreview.claims.errors import ActionError
 from medreview.claims.models import ApiToken, Referral
 from medreview.claims.schemas import ReferralList, ReferralSummary
-from medreview.records.actions import Upload, do_create_referral
+from medreview.records.actions import (
+    MAX_REFERRAL_BYTES,
+    Upload,
+    do_create_referral,
+    referral_text_of,
+)
 from medreview.records.schemas import Created
 from medreview.web.schemas import ReferralDetail
 
@@ -112,20 +117,38 @@ PAGE_SIZE = 50
 
 
 @whole.post("", response={201: Created}, summary="Send a referral and its records")
-def create_referral(
-    request: HttpRequest,
-    referral: Form[str],
-) -> Status[Created]:
-    # The files are read from the request itself: any number, under the field `records`.
+def create_referral(request: HttpRequest) -> Status[Created]:
+    # Both parts are read from the request itself: `referral` may come as a text field or as
+    # a file part (curl's `-F referral=@referral.json`), which no one declared parameter
+    # takes, and `records` is any number of files.
     user = request.user
     uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
     made = do_create_referral(
         user.organisation,  # type: ignore[union-attr]
         actor=user,  # type: ignore[arg-type]
-        referral_text=referral,
+        referral_text=_referral_part(request),
         uploads=uploads,
     )
     return Status(201, Created(id=str(made.pk), status=made.status))
+
+
+def _referral_part(request: HttpRequest) -> str:
+    texts, files = request.POST.getlist("referral"), request.FILES.getlist("referral")
+    if len(texts) + len(files) > 1:
+        raise ActionError(
+            "send the referral once, as a text field or as a file, not both", field="referral"
+        )
+    if texts:
+        return str(texts[0])
+    if files:
+        if files[0].size > MAX_REFERRAL_BYTES:  # refused before it is read into memory
+            raise ActionError("the referral file is larger than 5 MB", field="referral")
+        return referral_text_of(files[0].read())
+    raise ActionError(
+        "missing: send the referral JSON as the multipart field `referral`, as text or as a"
+        " file (curl -F referral=@referral.json)",
+        field="referral",
+    )
 
 
 @whole.get("", response=ReferralList, summary="The caller's referrals")
