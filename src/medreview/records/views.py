@@ -18,8 +18,19 @@ from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral
 from medreview.claims.permissions import Permission, may
 from medreview.records import storage
-from medreview.records.actions import Upload, do_create_referral, do_view_record
-from medreview.records.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
+from medreview.records.actions import (
+    Upload,
+    do_create_referral,
+    do_view_record,
+    referral_text_of,
+)
+from medreview.records.forms import (
+    PROVIDER_SLOTS,
+    QUESTION_SLOTS,
+    QUESTION_TYPES,
+    ReferralFileForm,
+    ReferralForm,
+)
 from medreview.records.models import RecordFile
 
 RENDER_DPI = 110
@@ -121,30 +132,44 @@ def _text_of(rf: RecordFile, name: str, page: int) -> str:
 
 @login_required
 def new_referral(request: HttpRequest) -> HttpResponse:
+    """The referral form, in two ways: its fields, or a referral.json (`via=file`); both go
+    through the one door, `do_create_referral`."""
     user = request.user
     if not may(user, Permission.SEND_REFERRAL):
         return render(request, "claims/forbidden.html", status=403)
-    form = ReferralForm(request.POST or None)
+    posted = request.method == "POST"
+    via_file = posted and request.POST.get("via") == "file"
+    form = ReferralForm(request.POST if posted and not via_file else None)
+    file_form = ReferralFileForm(request.POST, request.FILES) if via_file else ReferralFileForm()
     error = None
-    if request.method == "POST" and form.is_valid():
+    if posted and (file_form if via_file else form).is_valid():
         uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
         try:
+            if via_file:
+                text = referral_text_of(file_form.cleaned_data["referral_file"].read())
+            else:
+                text = form.referral_json()
             made = do_create_referral(
                 user.organisation,  # type: ignore[union-attr]
                 actor=user,  # type: ignore[arg-type]
-                referral_text=form.referral_json(),
+                referral_text=text,
                 uploads=uploads,
             )
         except ActionError as exc:
-            error = str(exc)
+            if via_file and exc.field == "referral":
+                file_form.add_error("referral_file", str(exc).removeprefix("referral: "))
+            else:
+                error = str(exc)
         else:
             return redirect("case", referral_id=made.pk)
-    invalid = request.method == "POST" and (error is not None or not form.is_valid())
+    invalid = posted and (error is not None or bool(form.errors) or bool(file_form.errors))
     return render(
         request,
         "records/new_referral.html",
         {
             "form": form,
+            "file_form": file_form,
+            "via_file": via_file,
             "error": error,
             "question_types": QUESTION_TYPES,
             "providers": [
