@@ -146,3 +146,13 @@ def test_a_referral_json_is_not_taken_from_the_review_desk_nor_a_physician(
         assert answer.status_code == 403
         assert b"WC-TEST-0001" not in answer.content
     assert Referral.objects.count() == 0
+
+
+def test_a_referral_json_larger_than_any_referral_is_refused(people: Any) -> None:
+    huge = b'{"claim": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    answer = login(people.adjuster_a).post(
+        "/referrals/new/", {"via": "file", "referral_file": _as_file(huge)}
+    )
+    assert answer.status_code == 422
+    assert "This file is larger than 5 MB" in answer.content.decode()
+    assert Referral.objects.count() == 0

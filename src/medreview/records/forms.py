@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from medreview.core import vocabulary
+from medreview.records.actions import MAX_REFERRAL_BYTES
 
 QUESTION_TYPES = [
     (code, w, explained) for code, (w, explained) in vocabulary.QUESTION_TYPES.items()
@@ -172,3 +173,9 @@ class ReferralFileForm(forms.Form):
         label="referral.json",
         help_text="The referral as JSON (referral.schema.json), as the API takes it.",
     )
+
+    def clean_referral_file(self) -> Any:
+        found = self.cleaned_data["referral_file"]
+        if found.size > MAX_REFERRAL_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError("This file is larger than 5 MB: no referral is.")
+        return found
