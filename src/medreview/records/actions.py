@@ -241,7 +241,7 @@ def do_expire_kept_uploads(now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - KEPT_FOR
     with transaction.atomic():
         old = list(
-            PendingUpload.objects.select_for_update()
+            PendingUpload.objects.select_for_update(of=("self",))
             .filter(kept__lt=cutoff)
             .select_related("owner__organisation")
         )
