@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -19,16 +20,18 @@ from django.utils import timezone
 from medreview.audit.actions import record
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Organisation, Referral, User
-from medreview.claims.permissions import Actor, Permission, require
+from medreview.claims.permissions import BACKGROUND, Actor, Permission, require
 from medreview.core.case.folder import CaseFolderError, parse_referral
 from medreview.core.vocabulary import DOCUMENT_KINDS
 from medreview.records import storage
 from medreview.records.corrections import document_name, gap_key, gap_provider, missing_item
-from medreview.records.models import Correction, RecordFile, RecordsRequest
+from medreview.records.models import Correction, PendingUpload, RecordFile, RecordsRequest
 from medreview.records.tasks import read_records, retriage
 
 MAX_FILES = 500
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_REFERRAL_BYTES = 5 * 1024 * 1024
+KEPT_FOR = timedelta(days=1)  # how long a refused form's files wait for the corrected form
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()+-]")
 
 
@@ -46,50 +49,68 @@ def clean_filename(filename: str) -> str:
     return base[:200]
 
 
+def referral_text_of(content: bytes) -> str:
+    """The text of a referral sent as a file (`curl -F referral=@referral.json`, or the
+    form's referral.json): UTF-8, with or without the byte-order mark some editors write."""
+    if len(content) > MAX_REFERRAL_BYTES:
+        raise ActionError("the referral file is larger than 5 MB", field="referral")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActionError(
+            "the referral file is not UTF-8 text: save it as UTF-8 and send it again",
+            field="referral",
+        ) from None
+
+
 def do_create_referral(
     organisation: Organisation,
     *,
     actor: User,
     referral_text: str,
     uploads: list[Upload],
+    kept: Sequence[int] = (),
     today: date | None = None,
 ) -> Referral:
     """Receive a referral and its records: validated whole, stored encrypted, queued for
-    reading. Nothing is kept of a referral that fails validation."""
+    reading. `kept` are the actor's own files kept from a refused form (`do_keep_uploads`),
+    sent before the new ones. Nothing is kept of a referral that fails, and the kept files
+    stay kept for another try."""
     require(actor, Permission.SEND_REFERRAL)
     if organisation.kind != Organisation.CLIENT or actor.organisation_id != organisation.pk:
         raise ActionError("referrals are sent by a client organisation's users", status=403)
     today = today or timezone.localdate()
+    # A byte-order mark pasted or posted as text is no part of the JSON.
+    referral_text = referral_text.removeprefix("\ufeff")
     try:
         parsed = parse_referral(referral_text, today=today, source="referral")
     except CaseFolderError as exc:
         problems = exc.problems[:10]
         raise ActionError("referral: " + "; ".join(problems), field="referral") from None
     payload = json.loads(referral_text)
-    if len(uploads) > MAX_FILES:
+    kept = sorted(set(kept))
+    if len(uploads) + len(kept) > MAX_FILES:
         raise ActionError(f"at most {MAX_FILES} record files per referral", field="records")
-    names: list[str] = []
-    for upload in uploads:
-        name = clean_filename(upload.filename)
-        if not name:
-            raise ActionError(
-                f"record file {upload.filename!r} has no usable name", field="records"
-            )
-        if not upload.content:
-            raise ActionError(f"record file {name!r} is empty", field="records")
-        if len(upload.content) > MAX_FILE_BYTES:
-            raise ActionError(f"record file {name!r} is larger than 200 MB", field="records")
-        stem, dot, suffix = name.rpartition(".")
-        candidate, n = name, 2
-        while f"records/{candidate}" in names:
-            candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
-            n += 1
-        names.append(f"records/{candidate}")
+    new_names = [_checked_name(upload) for upload in uploads]
     stored: list[str] = []
     try:
         for upload in uploads:
             stored.append(storage.store(upload.content))
         with transaction.atomic():
+            pending = list(
+                PendingUpload.objects.select_for_update().filter(owner=actor, pk__in=kept)
+            )
+            if len(pending) != len(kept):
+                raise ActionError(
+                    "a file kept from your last attempt is no longer kept (files are kept for"
+                    " a day): attach it again",
+                    field="records",
+                )
+            files = [(p.name, p.size, p.sha256, p.stored_as) for p in pending] + [
+                (name, len(u.content), hashlib.sha256(u.content).hexdigest(), stored_as)
+                for name, u, stored_as in zip(new_names, uploads, stored, strict=True)
+            ]
+            names = _unique_names([name for name, *_ in files])
             referral = Referral.objects.create(
                 organisation=organisation,
                 created_by=actor,
@@ -101,14 +122,13 @@ def do_create_referral(
                 due=parsed.due,
                 payload=payload,
             )
-            for name, upload, stored_as in zip(names, uploads, stored, strict=True):
+            for name, (_, size, sha256, stored_as) in zip(names, files, strict=True):
                 RecordFile.objects.create(
-                    referral=referral,
-                    name=name,
-                    size=len(upload.content),
-                    sha256=hashlib.sha256(upload.content).hexdigest(),
-                    stored_as=stored_as,
+                    referral=referral, name=name, size=size, sha256=sha256, stored_as=stored_as
                 )
+            # The kept files are the referral's records now: their stored content moves
+            # with them, in this transaction, and is not stored twice.
+            PendingUpload.objects.filter(pk__in=[p.pk for p in pending]).delete()
             record(
                 "referral.received",
                 actor=actor,
@@ -122,9 +142,130 @@ def do_create_referral(
             transaction.on_commit(partial(read_records.enqueue, str(referral.pk)))
     except BaseException:
         for name in stored:
-            storage.delete(name)  # the referral was not saved: neither are its files
+            storage.delete(name)  # the referral was not saved: neither are its new files
         raise
     return referral
+
+
+def _checked_name(upload: Upload) -> str:
+    """The upload's file name made safe, or an `ActionError` naming what is wrong with it."""
+    name = clean_filename(upload.filename)
+    if not name:
+        raise ActionError(f"record file {upload.filename!r} has no usable name", field="records")
+    if not upload.content:
+        raise ActionError(f"record file {name!r} is empty", field="records")
+    if len(upload.content) > MAX_FILE_BYTES:
+        raise ActionError(f"record file {name!r} is larger than 200 MB", field="records")
+    return name
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """`records/NAME` for each file, a second file of the same name numbered (`a-2.pdf`)."""
+    out: list[str] = []
+    for name in names:
+        stem, dot, suffix = name.rpartition(".")
+        candidate, n = name, 2
+        while f"records/{candidate}" in out:
+            candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
+            n += 1
+        out.append(f"records/{candidate}")
+    return out
+
+
+def do_keep_uploads(actor: User, uploads: list[Upload]) -> tuple[list[PendingUpload], list[str]]:
+    """Keep the record files of a refused referral form for the person who attached them,
+    encrypted as records are, to be sent with the corrected form (`kept` of
+    `do_create_referral`). Returns the files kept, and in words those that could not be (an
+    empty, nameless or oversized file, which the form would refuse anyway)."""
+    require(actor, Permission.SEND_REFERRAL)
+    good: list[tuple[str, Upload]] = []
+    problems: list[str] = []
+    for upload in uploads:
+        try:
+            good.append((_checked_name(upload), upload))
+        except ActionError as exc:
+            problems.append(str(exc))
+    if not good:
+        return [], problems
+    stored: list[str] = []
+    try:
+        for _, upload in good:
+            stored.append(storage.store(upload.content))
+        with transaction.atomic():
+            kept = [
+                PendingUpload.objects.create(
+                    owner=actor,
+                    name=name,
+                    size=len(upload.content),
+                    sha256=hashlib.sha256(upload.content).hexdigest(),
+                    stored_as=stored_as,
+                )
+                for (name, upload), stored_as in zip(good, stored, strict=True)
+            ]
+            record(
+                "uploads.kept",
+                actor=actor,
+                organisation=actor.organisation,
+                detail={"files": [p.name for p in kept]},
+            )
+    except BaseException:
+        for name in stored:
+            storage.delete(name)
+        raise
+    return kept, problems
+
+
+def kept_uploads(actor: User, ids: Iterable[int]) -> list[PendingUpload]:
+    """The actor's own kept files among `ids`: another person's are never found."""
+    return list(PendingUpload.objects.filter(owner=actor, pk__in=list(ids)))
+
+
+def do_remove_kept_upload(actor: User, pending_id: int) -> PendingUpload | None:
+    """Remove one of the actor's kept files (None if it is not theirs, or already gone)."""
+    with transaction.atomic():
+        found = PendingUpload.objects.select_for_update().filter(owner=actor, pk=pending_id).first()
+        if found is None:
+            return None
+        _forget(found)
+        record(
+            "uploads.removed",
+            actor=actor,
+            organisation=actor.organisation,
+            detail={"file": found.name},
+        )
+    return found
+
+
+def do_expire_kept_uploads(now: datetime | None = None) -> int:
+    """Remove the files kept from refused forms more than a day ago; returns how many."""
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    with transaction.atomic():
+        old = list(
+            PendingUpload.objects.select_for_update(of=("self",))
+            .filter(kept__lt=cutoff)
+            .select_related("owner__organisation")
+        )
+        gone = [p for p in old if _forget(p)]
+        by_organisation: dict[int, list[PendingUpload]] = {}
+        for p in gone:
+            by_organisation.setdefault(p.owner.organisation_id, []).append(p)
+        for found in by_organisation.values():
+            record(
+                "uploads.expired",
+                actor=BACKGROUND,
+                organisation=found[0].owner.organisation,
+                detail={"files": len(found)},
+            )
+    return len(gone)
+
+
+def _forget(pending: PendingUpload) -> bool:
+    """Delete a kept file's row, then, once that is committed, its stored content; False if
+    the row was gone already (sent with a referral meanwhile: its content is a record now)."""
+    if not PendingUpload.objects.filter(pk=pending.pk).delete()[0]:
+        return False
+    transaction.on_commit(partial(storage.delete, pending.stored_as))
+    return True
 
 
 def do_correct_document(

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from medreview.core import vocabulary
+from medreview.records.actions import MAX_REFERRAL_BYTES
 
 QUESTION_TYPES = [
     (code, w, explained) for code, (w, explained) in vocabulary.QUESTION_TYPES.items()
@@ -42,6 +43,15 @@ class ReferralForm(forms.Form):
     )  # fmt: skip
     claimant_language = forms.CharField(label="Claimant's language", required=False, initial="en")
     requested_service = forms.ChoiceField(label="Service", choices=SERVICES, initial="triage")
+    # A referral often reaches the desk days after the client received it: its clocks (and a
+    # due date already past) run from the day it was received, not from the day it is typed.
+    received = forms.DateField(
+        label="Received",
+        required=False,  # left empty, it is today
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day the referral was received: today, or an earlier day.",
+    )
     due = forms.DateField(label="Due date", required=False)
     bills = forms.CharField(
         label="Bills under dispute",
@@ -89,6 +99,11 @@ class ReferralForm(forms.Form):
         for line in (data.get("bills") or "").splitlines():
             if line.strip() and not _BILL_LINE.match(line):
                 self.add_error("bills", f"Not a bill line: {line.strip()!r}")
+        received, due = data.get("received") or timezone.localdate(), data.get("due")
+        if received > timezone.localdate():
+            self.add_error("received", "The received date cannot be after today.")
+        if due and due < received:
+            self.add_error("due", f"The due date is before the received date ({received}).")
         return data
 
     def referral_json(self) -> str:
@@ -142,10 +157,25 @@ class ReferralForm(forms.Form):
             "treating_providers": providers,
             "questions": questions,
             "requested_service": d["requested_service"],
-            "received": date.today().isoformat(),
+            "received": (d.get("received") or timezone.localdate()).isoformat(),
         }
         if bills:
             referral["bills"] = bills
         if d.get("due"):
             referral["due"] = d["due"].isoformat()
         return json.dumps(referral)
+
+
+class ReferralFileForm(forms.Form):
+    """The other way in: a referral.json as the API takes it, checked by the same door."""
+
+    referral_file = forms.FileField(
+        label="referral.json",
+        help_text="The referral as JSON (referral.schema.json), as the API takes it.",
+    )
+
+    def clean_referral_file(self) -> Any:
+        found = self.cleaned_data["referral_file"]
+        if found.size > MAX_REFERRAL_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError("This file is larger than 5 MB: no referral is.")
+        return found

@@ -97,3 +97,22 @@ class RecordsRequest(models.Model):
                 name="records_request_once_per_item",
             )
         ]
+
+
+class PendingUpload(models.Model):
+    """A record file attached to a referral form that was refused (a field to correct), kept
+    encrypted as records are (records.storage) so that the person need not attach it again:
+    theirs alone, until they send the corrected form, remove it, or a day has passed."""
+
+    owner = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)  # the file's cleaned name, without `records/`
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=64, unique=True)
+    kept = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["kept", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,11 +15,26 @@ from django.shortcuts import redirect, render
 
 from medreview.claims.access import referral_or_404
 from medreview.claims.errors import ActionError
-from medreview.claims.models import Referral
+from medreview.claims.models import Referral, User
 from medreview.claims.permissions import Permission, may
 from medreview.records import storage
-from medreview.records.actions import Upload, do_create_referral, do_view_record
-from medreview.records.forms import PROVIDER_SLOTS, QUESTION_SLOTS, QUESTION_TYPES, ReferralForm
+from medreview.records.actions import (
+    Upload,
+    do_create_referral,
+    do_expire_kept_uploads,
+    do_keep_uploads,
+    do_remove_kept_upload,
+    do_view_record,
+    kept_uploads,
+    referral_text_of,
+)
+from medreview.records.forms import (
+    PROVIDER_SLOTS,
+    QUESTION_SLOTS,
+    QUESTION_TYPES,
+    ReferralFileForm,
+    ReferralForm,
+)
 from medreview.records.models import RecordFile
 
 RENDER_DPI = 110
@@ -121,31 +136,65 @@ def _text_of(rf: RecordFile, name: str, page: int) -> str:
 
 @login_required
 def new_referral(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    """The referral form, in two ways: its fields, or a referral.json (`via=file`); both go
+    through the one door, `do_create_referral`. The record files of a form refused (a field
+    to correct) are kept, encrypted, and shown: sending the corrected form sends them too
+    (`kept`), and each can be removed (`remove_kept`), which sends nothing."""
+    user: User = request.user  # type: ignore[assignment]
     if not may(user, Permission.SEND_REFERRAL):
         return render(request, "claims/forbidden.html", status=403)
-    form = ReferralForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+    do_expire_kept_uploads()  # the form's own use clears what no one came back for
+    posted = request.method == "POST"
+    via_file = posted and request.POST.get("via") == "file"
+    removing = _id(request.POST.get("remove_kept")) if posted else None
+    kept_ids = [i for i in map(_id, request.POST.getlist("kept")) if i is not None]
+    if removing is not None:
+        # Removing a kept file is no submission: the fields come back as typed, unjudged.
+        form = ReferralForm(initial=request.POST.dict() if not via_file else None)
+    else:
+        form = ReferralForm(request.POST if posted and not via_file else None)
+    file_form = (
+        ReferralFileForm(request.POST, request.FILES)
+        if via_file and removing is None
+        else ReferralFileForm()
+    )
+    uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+    error = removed = None
+    if removing is not None:
+        gone = do_remove_kept_upload(user, removing)
+        removed = gone.name if gone is not None else None
+        kept_ids = [i for i in kept_ids if i != removing]
+    elif posted and (file_form if via_file else form).is_valid():
         try:
+            if via_file:
+                text = referral_text_of(file_form.cleaned_data["referral_file"].read())
+            else:
+                text = form.referral_json()
             made = do_create_referral(
-                user.organisation,  # type: ignore[union-attr]
-                actor=user,  # type: ignore[arg-type]
-                referral_text=form.referral_json(),
-                uploads=uploads,
+                user.organisation, actor=user, referral_text=text, uploads=uploads, kept=kept_ids
             )
         except ActionError as exc:
-            error = str(exc)
+            if via_file and exc.field == "referral":
+                file_form.add_error("referral_file", str(exc).removeprefix("referral: "))
+            else:
+                error = str(exc)
         else:
             return redirect("case", referral_id=made.pk)
-    invalid = request.method == "POST" and (error is not None or not form.is_valid())
+    # Refused, or a kept file removed: nothing attached is lost.
+    newly_kept, not_kept = do_keep_uploads(user, uploads)
+    kept = kept_uploads(user, kept_ids) + newly_kept
+    invalid = posted and (error is not None or bool(form.errors) or bool(file_form.errors))
     return render(
         request,
         "records/new_referral.html",
         {
             "form": form,
+            "file_form": file_form,
+            "via_file": via_file,
             "error": error,
+            "kept": kept,
+            "not_kept": not_kept,
+            "removed": removed,
             "question_types": QUESTION_TYPES,
             "providers": [
                 [form[f"provider_{n}_{f}"] for f in ("name", "specialty", "npi")]
@@ -158,3 +207,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
         },
         status=422 if invalid else 200,
     )
+
+
+def _id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

@@ -8,12 +8,15 @@ any patient data, reaches a client.
 
 from __future__ import annotations
 
+import json
 import logging
+from importlib import resources
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Form, NinjaAPI, Router
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -21,9 +24,15 @@ from medreview.claims.access import referral_or_404
 from medreview.claims.errors import ActionError
 from medreview.claims.models import ApiToken, Referral
 from medreview.claims.schemas import ReferralList, ReferralSummary
-from medreview.records.actions import Upload, do_create_referral
+from medreview.records.actions import (
+    MAX_FILES,
+    MAX_REFERRAL_BYTES,
+    Upload,
+    do_create_referral,
+    referral_text_of,
+)
 from medreview.records.schemas import Created
-from medreview.web.schemas import ReferralDetail
+from medreview.web.schemas import Detail, ReferralDetail
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +58,18 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """API v1, whose OpenAPI schema also describes the error answers of each operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        describe_errors(schema)
+        return schema
+
+
+api = Api(
     title="medreview",
     version="1",
     urls_namespace="api-v1",
@@ -111,21 +131,83 @@ whole = Router(tags=["referrals"])
 PAGE_SIZE = 50
 
 
-@whole.post("", response={201: Created}, summary="Send a referral and its records")
-def create_referral(
-    request: HttpRequest,
-    referral: Form[str],
-) -> Status[Created]:
-    # The files are read from the request itself: any number, under the field `records`.
+# The body as the view reads it (no declared parameter describes a part that may be text or
+# a file): the referral, and the records.
+REFERRAL_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "title": "ReferralWithRecords",
+                "type": "object",
+                "required": ["referral"],
+                "properties": {
+                    "referral": {
+                        "description": "The referral JSON (referral.schema.json) as a text field"
+                        " or as a file part (curl -F referral=@referral.json); UTF-8, a"
+                        " byte-order mark allowed, at most 5 MB.",
+                        "anyOf": [
+                            {
+                                "title": "text",
+                                "type": "string",
+                                "contentMediaType": "application/json",
+                                "contentSchema": {"$ref": "#/components/schemas/ReferralJson"},
+                            },
+                            {"title": "file", "type": "string", "format": "binary"},
+                        ],
+                    },
+                    "records": {
+                        "description": "The record files (PDF, scans, images, text, FHIR R4"
+                        " JSON or NDJSON): the field repeated once per file, at most"
+                        f" {MAX_FILES} files of 200 MB each.",
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                    },
+                },
+            }
+        }
+    },
+}
+
+
+@whole.post(
+    "",
+    response={201: Created},
+    summary="Send a referral and its records",
+    openapi_extra={"requestBody": REFERRAL_BODY},
+)
+def create_referral(request: HttpRequest) -> Status[Created]:
+    # Both parts are read from the request itself: `referral` may come as a text field or as
+    # a file part (curl's `-F referral=@referral.json`), which no one declared parameter
+    # takes, and `records` is any number of files.
     user = request.user
     uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
     made = do_create_referral(
         user.organisation,  # type: ignore[union-attr]
         actor=user,  # type: ignore[arg-type]
-        referral_text=referral,
+        referral_text=_referral_part(request),
         uploads=uploads,
     )
     return Status(201, Created(id=str(made.pk), status=made.status))
+
+
+def _referral_part(request: HttpRequest) -> str:
+    texts, files = request.POST.getlist("referral"), request.FILES.getlist("referral")
+    if len(texts) + len(files) > 1:
+        raise ActionError(
+            "send the referral once, as a text field or as a file, not both", field="referral"
+        )
+    if texts:
+        return str(texts[0])
+    if files:
+        if files[0].size > MAX_REFERRAL_BYTES:  # refused before it is read into memory
+            raise ActionError("the referral file is larger than 5 MB", field="referral")
+        return referral_text_of(files[0].read())
+    raise ActionError(
+        "missing: send the referral JSON as the multipart field `referral`, as text or as a"
+        " file (curl -F referral=@referral.json)",
+        field="referral",
+    )
 
 
 @whole.get("", response=ReferralList, summary="The caller's referrals")
@@ -164,7 +246,13 @@ def list_referrals(
     )
 
 
-@whole.get("/{referral_id}", response=ReferralDetail, summary="One referral and its triage")
+# exclude_unset: the triage is answered as stored, without the optional fields it lacks.
+@whole.get(
+    "/{referral_id}",
+    response=ReferralDetail,
+    summary="One referral and its triage",
+    exclude_unset=True,
+)
 def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
     referral = referral_or_404(request.user, referral_id)
     decision = referral.triage_decisions.first()
@@ -212,6 +300,74 @@ def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
         ],
         processing_error=referral.processing_error or None,
     )
+
+
+# The error answers each operation can give, each `{"detail"}` (`Detail`), in the words of the
+# OpenAPI schema. Every operation is listed: a test fails for one that is not.
+_UNAUTHENTICATED = "No valid token (send Authorization: Bearer TOKEN) and no session"
+_NOT_FOUND = "No such referral, or one outside your reach: the same answer for both"
+_REFUSED = "Your role may not do this, or a session's request lacks its CSRF token"
+ERRORS: dict[str, dict[int, str]] = {
+    "POST /referrals": {
+        401: _UNAUTHENTICATED,
+        403: "Only a client organisation's users send referrals, or a session's request"
+        " lacks its CSRF token",
+        422: "The referral is missing, sent twice, not UTF-8 or not valid (each wrong field"
+        " named), or a record file is empty, nameless or too large",
+    },
+    "GET /referrals": {
+        401: _UNAUTHENTICATED,
+        422: "A page below 1 or not a number, or an unknown status",
+    },
+    "GET /referrals/{referral_id}": {401: _UNAUTHENTICATED, 404: _NOT_FOUND},
+    "GET /referrals/{referral_id}/audit": {401: _UNAUTHENTICATED, 404: _NOT_FOUND},
+    "POST /referrals/{referral_id}/triage-decision": {
+        401: _UNAUTHENTICATED,
+        403: _REFUSED,
+        404: _NOT_FOUND,
+        409: "The records are still being read: there is no triage to decide on yet",
+        422: "An unknown decision or path, or an override without a reason",
+    },
+    "GET /referrals/{referral_id}/candidates": {
+        401: _UNAUTHENTICATED,
+        403: "Only the review desk sees the physician network",
+        404: _NOT_FOUND,
+        422: "A service other than peer_review or ime, top outside 1 to 100, or a referral"
+        " that lacks what the match needs",
+    },
+    "POST /referrals/{referral_id}/assignments": {
+        401: _UNAUTHENTICATED,
+        403: _REFUSED,
+        404: _NOT_FOUND,
+        409: "The physician breaks a hard rule (named), the service is already assigned, the"
+        " records are still being read, the referral lacks what the match needs, or it is"
+        " closed",
+        422: "An unknown service, or no active physician of the network with that NPI",
+    },
+}
+
+
+def describe_errors(schema: dict[str, Any]) -> None:
+    """Add to each operation of the schema its error answers (`ERRORS`)."""
+    schema["components"]["schemas"]["Detail"] = Detail.model_json_schema()
+    schema["components"]["schemas"]["ReferralJson"] = _referral_json_schema()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            key = f"{method.upper()} {path.removeprefix('/api/v1')}"
+            for status, why in ERRORS.get(key, {}).items():
+                operation["responses"][status] = {
+                    "description": why,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}
+                    },
+                }
+
+
+def _referral_json_schema() -> dict[str, Any]:
+    text = resources.files("medreview.data").joinpath("referral.schema.json").read_text()
+    found: dict[str, Any] = json.loads(text)
+    found.pop("$schema", None)  # the OpenAPI document's own dialect applies
+    return found
 
 
 def _mount() -> None:
