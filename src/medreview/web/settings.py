@@ -176,6 +176,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form names the email so
+# The sign-in page again, naming the lockout and its cool-off (axes' own page is unstyled).
+AXES_LOCKOUT_CALLABLE = "medreview.claims.signin.locked_out"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
