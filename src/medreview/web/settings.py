@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # its Swagger UI files, served from here: no page loads anything from elsewhere
     "django_tasks",
     "django_tasks_db",
     "medreview.audit",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,7 +202,9 @@ TIME_ZONE = os.environ.get("MEDREVIEW_TIME_ZONE", "America/New_York")
 USE_I18N = False
 USE_TZ = True
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
+# waitress serves no static files and Django serves them only with DEBUG on: WhiteNoise does,
+# straight from the installed packages (no collectstatic step, never stale after an upgrade).
+WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
