@@ -69,10 +69,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/docs"])
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/login/", "/no-such-page/"])
 def test_every_file_a_page_loads_comes_from_the_server(server: str, path: str) -> None:
     status, _, body = _get(f"{server}{path}")
-    assert status == 200
+    assert status == (404 if path == "/no-such-page/" else 200)
     loaded = LOADED.findall(body.decode())
     assert loaded, "the page loads no file at all"
     for url in loaded:
@@ -85,3 +85,8 @@ def test_every_file_a_page_loads_comes_from_the_server(server: str, path: str) -
 def test_swagger_ui_is_the_packages_own(server: str) -> None:
     status, kind, content = _get(f"{server}/static/ninja/swagger-ui-bundle.js")
     assert status == 200 and "javascript" in kind and b"SwaggerUIBundle" in content
+
+
+def test_the_icon_answers_where_browsers_look_for_it(server: str) -> None:
+    status, kind, content = _get(f"{server}/favicon.ico")
+    assert status == 200 and kind.startswith("image/") and b"<svg" in content

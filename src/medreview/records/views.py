@@ -137,7 +137,8 @@ def new_referral(request: HttpRequest) -> HttpResponse:
     (`kept`), and each can be removed (`remove_kept`), which sends nothing."""
     user: User = request.user  # type: ignore[assignment]
     if not may(user, Permission.SEND_REFERRAL):
-        return render(request, "claims/forbidden.html", status=403)
+        why = "Referrals are sent by the users of a client organisation."
+        return render(request, "claims/forbidden.html", {"why": why}, status=403)
     do_expire_kept_uploads()  # the form's own use clears what no one came back for
     posted = request.method == "POST"
     via_file = posted and request.POST.get("via") == "file"
