@@ -201,6 +201,11 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("MEDREVIEW_TIME_ZONE", "America/New_York")
 USE_I18N = False
 USE_TZ = True
+# One way to show a date and a moment on every page, unambiguous in any country.
+DATE_FORMAT = SHORT_DATE_FORMAT = "j M Y"  # 3 Dec 2026
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "j M Y, H:i"  # 3 Dec 2026, 14:05
+TIME_FORMAT = "H:i"
+FORMAT_MODULE_PATH = ["medreview.web.formats"]  # why: medreview/web/formats/en/formats.py
 STATIC_URL = "/static/"
 # waitress serves no static files and Django serves them only with DEBUG on: WhiteNoise does,
 # straight from the installed packages (no collectstatic step, never stale after an upgrade).
