@@ -1,5 +1,6 @@
 """In Chromium: a page past a record's last one says so and links to the last page, with no
-broken image; the last page then shows as an image that loads."""
+broken image; the last page then shows as an image that loads. Another client learns
+nothing of the file."""
 
 from __future__ import annotations
 
@@ -39,3 +40,8 @@ def test_a_page_past_the_last_shows_words_not_a_broken_image(
     shown = page.get_by_role("img", name="records/note.pdf, page 2")
     assert shown.evaluate("i => i.naturalWidth") > 0
     assert page.evaluate(BROKEN_IMAGES) == 0
+
+    other = sign_in(browser, base, people.adjuster_b.email)
+    refused = other.goto(f"{base}/referrals/{rid}/records/view/?file=records/note.pdf&page=3")
+    assert refused is not None and refused.status == 404
+    assert "2 pages" not in other.content() and "note.pdf" not in other.content()
