@@ -67,8 +67,8 @@ def test_a_corrected_kind_and_date_win_and_the_machines_stay_beside_them(
     page = client.get(f"/referrals/{triaged}/").content.decode()
     documents = page[page.index('id="documents"') :]
     assert "<td>Consultation report<br>" in documents
-    assert "read by medreview as: 2026-06-20" in documents
-    assert "<td>2026-06-21<br>" in documents
+    assert "read by medreview as: 20 Jun 2026" in documents
+    assert "<td>21 Jun 2026<br>" in documents
     correction = Correction.objects.get(field="kind")
     assert correction.machine_value and correction.machine_value != "consult_report"
     assert AuditEvent.objects.filter(referral_id=triaged, action="document.corrected").count() == 1

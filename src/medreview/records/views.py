@@ -4,7 +4,6 @@ referral is within the user's reach (404 otherwise) and logs the access in the a
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from medreview.claims.access import referral_or_404
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral, User
 from medreview.claims.permissions import Permission, may
-from medreview.records import storage
+from medreview.records import pages, storage
 from medreview.records.actions import (
     Upload,
     do_create_referral,
@@ -37,8 +36,6 @@ from medreview.records.forms import (
 )
 from medreview.records.models import RecordFile
 
-RENDER_DPI = 110
-
 
 def _record_file(referral: Referral, name: str) -> RecordFile:
     found = referral.record_files.filter(name=name.split("#", 1)[0]).first()
@@ -49,29 +46,40 @@ def _record_file(referral: Referral, name: str) -> RecordFile:
 
 def _page(request: HttpRequest) -> int:
     try:
-        page = int(request.GET.get("page") or 1)
+        return int(request.GET.get("page") or 1)
     except ValueError:
         raise Http404("no such page") from None
-    if page < 1:
-        raise Http404("no such page")
-    return page
 
 
 @login_required
 def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
-    """A cited page: the page itself as an image for a PDF or a scan, else its text."""
+    """A cited page: the page itself as an image for a PDF or a scan, else its text. A page
+    the file does not have, or a file that cannot be shown, is said in words, and only a
+    page shown is logged as viewed."""
     referral = referral_or_404(request.user, referral_id)
     name = request.GET.get("file", "")
     rf = _record_file(referral, name)
     page = _page(request)
+    content = storage.load(rf.stored_as)
+    is_image = pages.shows_as_image(rf.name)
+    context = {"r": referral, "file": name, "page": page, "is_image": is_image, "rf": rf}
+    text = None
+    if is_image:
+        try:
+            count = pages.page_count(content, rf.name)
+        except pages.Unviewable:
+            pdf = Path(rf.name).suffix.lower() == ".pdf"
+            context.update(unviewable=True, expected="a PDF" if pdf else "an image")
+            return render(request, "records/page.html", context)
+    else:
+        texts = _texts_of(rf, name, content)
+        count = max(texts, default=0)
+        text = texts.get(page, "(this page has no text to show)")
+    context.update(count=count, text=text)
+    if not 1 <= page <= count:
+        return render(request, "records/page.html", {**context, "missing": True}, status=404)
     do_view_record(referral, actor=request.user, file=name, page=page)
-    is_image = Path(rf.name).suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
-    text = None if is_image else _text_of(rf, name, page)
-    return render(
-        request,
-        "records/page.html",
-        {"r": referral, "file": name, "page": page, "is_image": is_image, "text": text, "rf": rf},
-    )
+    return render(request, "records/page.html", context)
 
 
 @login_required
@@ -79,27 +87,13 @@ def page_image(request: HttpRequest, referral_id: object) -> HttpResponse:
     referral = referral_or_404(request.user, referral_id)
     rf = _record_file(referral, request.GET.get("file", ""))
     page = _page(request)
-    content = storage.load(rf.stored_as)
-    suffix = Path(rf.name).suffix.lower()
-    if suffix == ".pdf":
-        import pypdfium2 as pdfium
-
-        pdf = pdfium.PdfDocument(content)
-        try:
-            if page > len(pdf):
-                raise Http404("no such page")
-            image = pdf[page - 1].render(scale=RENDER_DPI / 72).to_pil()
-        finally:
-            pdf.close()
-    else:
-        from PIL import Image
-
-        if page != 1:
-            raise Http404("no such page")
-        image = Image.open(io.BytesIO(content))
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", optimize=True)
-    response = HttpResponse(out.getvalue(), content_type="image/png")
+    if not pages.shows_as_image(rf.name):
+        raise Http404("no image of this file")
+    try:
+        png = pages.page_png(storage.load(rf.stored_as), rf.name, page)
+    except (pages.Unviewable, IndexError):
+        raise Http404("no such page") from None
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -117,21 +111,22 @@ def download(request: HttpRequest, referral_id: object, file_id: int) -> HttpRes
     return response
 
 
-def _text_of(rf: RecordFile, name: str, page: int) -> str:
+def _texts_of(rf: RecordFile, name: str, content: bytes) -> dict[int, str]:
+    """The text of each page of the record, by page number."""
     from medreview.core.reading import read_file
 
     with tempfile.TemporaryDirectory(prefix="view-") as folder:
         path = Path(folder) / Path(rf.name).name
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(storage.load(rf.stored_as))
+            f.write(content)
         read = read_file(path, rf.name, ocr=False)
+    texts: dict[int, str] = {}
     for doc in read.documents:
         if doc.name == name or "#" not in name:
             for p in doc.pages:
-                if p.number == page:
-                    return p.text
-    return "(this page has no text to show)"
+                texts.setdefault(p.number, p.text)
+    return texts
 
 
 @login_required
@@ -142,7 +137,8 @@ def new_referral(request: HttpRequest) -> HttpResponse:
     (`kept`), and each can be removed (`remove_kept`), which sends nothing."""
     user: User = request.user  # type: ignore[assignment]
     if not may(user, Permission.SEND_REFERRAL):
-        return render(request, "claims/forbidden.html", status=403)
+        why = "Referrals are sent by the users of a client organisation."
+        return render(request, "claims/forbidden.html", {"why": why}, status=403)
     do_expire_kept_uploads()  # the form's own use clears what no one came back for
     posted = request.method == "POST"
     via_file = posted and request.POST.get("via") == "file"

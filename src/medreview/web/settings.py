@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # its Swagger UI files, served from here: no page loads anything from elsewhere
     "django_tasks",
     "django_tasks_db",
     "medreview.audit",
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,6 +178,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form names the email so
+# The sign-in page again, naming the lockout and its cool-off (axes' own page is unstyled).
+AXES_LOCKOUT_CALLABLE = "medreview.claims.signin.locked_out"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -197,8 +201,15 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("MEDREVIEW_TIME_ZONE", "America/New_York")
 USE_I18N = False
 USE_TZ = True
+# One way to show a date and a moment on every page, unambiguous in any country.
+DATE_FORMAT = SHORT_DATE_FORMAT = "j M Y"  # 3 Dec 2026
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "j M Y, H:i"  # 3 Dec 2026, 14:05
+TIME_FORMAT = "H:i"
+FORMAT_MODULE_PATH = ["medreview.web.formats"]  # why: medreview/web/formats/en/formats.py
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
+# waitress serves no static files and Django serves them only with DEBUG on: WhiteNoise does,
+# straight from the installed packages (no collectstatic step, never stale after an upgrade).
+WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from medreview.web import case
+from medreview.web import case, site
 from medreview.web.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("favicon.ico", site.favicon),
     path("", include("medreview.claims.urls")),
     path("", include("medreview.records.urls")),
     path("", include("medreview.network.urls")),

@@ -1,0 +1,1 @@
+"""The project's date formats (settings.FORMAT_MODULE_PATH): see `en/formats.py`."""
