@@ -43,17 +43,25 @@ FOLLOW_UP = re.compile(r"\bfollow-?up\b", re.I)
 # or without nuclear imaging), sleep studies.
 STUDY = re.compile(
     r"\bEMG\b|\bnerve conduction\b|\bEEG\b|\belectroencephalogra|\belectronystagmogra|"
-    r"\bechocardiogra|\b2-D (doppler|echo)|\bstress test\b|\bperfusion (imaging|scan|study)\b|"
+    r"\bechocardiogra|\b2-D (doppler|echo)|\bstress (test|report)\b|\bnuclear cardiac\b|"
+    r"\bperfusion (imaging|scan|study)\b|"
     r"\bmyoview\b|\bmayoview\b|\b(adenosine|lexiscan) nuclear\b|\bholter\b|\bpolysomno",
     re.I,
 )
 # Procedures: interventional radiology (biopsy, catheter angiography, placement, ablation,
-# injection, drainage), radiation treatment, and procedures done in the emergency room.
+# injection, drainage) and procedures done in the emergency room.
 PROCEDURE = re.compile(
     r"\bbiops|\bplacement\b|\bcatheter\b|\bcath\b|(?<!CT )(?<!CT-)\b(angiogra(m|phy)|arteriogra)|"
     r"\bthermocoagulation\b|\bablation\b|\bbrachytherapy\b|\binjection\b|\bparacentesis\b|"
-    r"\bdiscogram\b|\binfusion\b|\blaparoscop|ectomy\b|\badministration\b|\bradiation therapy\b|"
-    r"\bsimulation\b|\bhyperfractionation\b|\bchemoradiotherapy\b|\bbronchoscopy\b|\binsertion\b",
+    r"\bdiscogram\b|\binfusion\b|\blaparoscop|ectomy\b|\badministration\b|\bbronchoscopy\b|"
+    r"\binsertion\b",
+    re.I,
+)
+# Radiation oncology's statements of why a treatment takes more physician time (simulation,
+# IMRT, hyperfractionation, brachytherapy): a treatment's justification, none of the clinical kinds.
+RADIATION = re.compile(
+    r"\bradiation therapy\b|\bsimulation\b|\bhyperfractionation\b|\bchemoradiotherapy\b|"
+    r"\bbrachytherapy\b",
     re.I,
 )
 RECORDS_REVIEW = re.compile(r"^records review\b", re.I)
@@ -82,9 +90,9 @@ CATEGORIES: dict[str, Category] = {
     "Radiology": Category(
         "imaging_report",
         "reports of imaging studies; a note named a study interpreted (EMG/NCS, EEG, echo, "
-        "stress test) is a diagnostic_report, one named an interventional or radiation "
-        "procedure an operative_report",
-        ((STUDY, "diagnostic_report"), (PROCEDURE, "operative_report")),
+        "stress test) is a diagnostic_report, a radiation-oncology treatment statement other, "
+        "one named an interventional procedure an operative_report",
+        ((STUDY, "diagnostic_report"), (RADIATION, "other"), (PROCEDURE, "operative_report")),
         leave_out=re.compile(r"\A\s*CC\s*:"),
         leave_out_reason=(
             "neurology teaching cases (CC, HX, EXAM, COURSE: the history, examination and "
