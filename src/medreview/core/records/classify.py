@@ -81,7 +81,7 @@ def classify_kind(text: str, *, billing_lines: int = 0, hint: str | None = None)
     cues, min_score = _cues()
     titles, bodies = _cue_sets()
     scores: dict[str, int] = defaultdict(int)
-    for zone, (indexes, patterns) in ((header_zone(text), titles), (text[:BODY_CHARS], bodies)):
+    for zone, (indexes, patterns) in ((title_zone(text), titles), (text[:BODY_CHARS], bodies)):
         for i in patterns.matching(zone):
             cue = cues[indexes[i]]
             for kind in cue.kinds:
@@ -99,6 +99,31 @@ def classify_kind(text: str, *, billing_lines: int = 0, hint: str | None = None)
 
 
 CueSet = tuple[tuple[int, ...], PatternSet]
+
+# A run of lower-case words is a sentence, not a heading: "admitted to the emergency room by".
+_PROSE = re.compile(r"[a-z][a-z,']* [a-z][a-z,']* [a-z][a-z,']* [a-z][a-z,']*")
+_LABEL = re.compile(r"^[^:\n]{1,60}:")
+# Why the document was made is not what it is: "REASON FOR EXAM: abnormal stress test".
+_REASON_LABEL = re.compile(
+    r"^\W*(reason for|indications?|clinical (history|indications?|information)|history|"
+    r"chief complaint|diagnos[ie]s|pre-?operative|post-?operative)\b",
+    re.IGNORECASE,
+)
+
+
+def title_zone(text: str) -> str:
+    """The header zone without its prose: a line that runs into a sentence keeps only its
+    label ("HOSPITAL COURSE:"), so that a word the body happens to use near the top ("was
+    admitted through the emergency room") does not count as the document's title."""
+    kept = []
+    for line in header_zone(text).splitlines():
+        label = _LABEL.match(line)
+        if _PROSE.search(line) or (label is not None and _REASON_LABEL.match(line)):
+            if label is None or _PROSE.search(label.group(0)):
+                continue
+            line = label.group(0)
+        kept.append(line)
+    return "\n".join(kept)
 
 
 @lru_cache(maxsize=1)
