@@ -15,13 +15,17 @@ inside a long pause), each distinct sentence once.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import itertools
 import json
 import logging
 import re
+import sys
 import tomllib
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -130,15 +134,16 @@ def _nlp() -> Any:
         logger.disable("PyRuSH")
     except ImportError:  # pragma: no cover - loguru comes with PyRuSH
         pass
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), imported_lazily("nltk"):
         warnings.simplefilter("ignore")
-        import medspacy
+        import spacy
         from medspacy.context import ConTextRule
 
-        nlp = medspacy.load(medspacy_enable=["medspacy_context"])
-    defaults = nlp.get_pipe("medspacy_context").DEFAULT_RULES_FILEPATH
-    nlp.remove_pipe("medspacy_context")
-    context = nlp.add_pipe("medspacy_context", config={"rules": None})
+        # What `medspacy.load(medspacy_enable=["medspacy_context"])` builds, without the
+        # second blank pipeline it makes and the default rules this one replaces.
+        nlp = spacy.blank("en")
+    context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
+    defaults = context.DEFAULT_RULES_FILEPATH
     path = resources.files("medreview.data").joinpath("context_rules.json")
     own = [ConTextRule.from_dict(r) for r in json.loads(path.read_text())["context_rules"]]
     mine = [plain for rule in own for plain in _as_phrases(nlp, rule, ConTextRule)]
@@ -153,6 +158,40 @@ def _nlp() -> Any:
     ]
     context.add(theirs + mine)
     return nlp
+
+
+@contextmanager
+def imported_lazily(name: str) -> Iterator[None]:
+    """Within the block, importing module `name` runs none of its code: that runs on the
+    first use of one of its attributes (the standard library's `importlib.util.LazyLoader`).
+
+    medspaCy imports QuickUMLS, whose matcher we never use, and QuickUMLS imports NLTK, which
+    imports SciPy's statistics: a second of a case's run for nothing. The lazy loader is
+    handed out when the module is first imported, rather than put into `sys.modules` ahead
+    of it as the documentation's recipe does, because Python 3.11 reads `__spec__` of a module
+    it finds there at every `import` statement, and so would run it at once.
+    """
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(
+            self, fullname: str, path: Sequence[str] | None, target: Any = None
+        ) -> importlib.machinery.ModuleSpec | None:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)  # once: the module's own imports are found as usual
+            spec = importlib.util.find_spec(fullname)
+            if spec is not None and spec.loader is not None:
+                spec.loader = importlib.util.LazyLoader(spec.loader)
+            return spec
+
+    finder = Finder()
+    if name not in sys.modules:
+        sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
 
 
 def _wording(nlp: Any, rule: Any) -> tuple[str, ...] | None:
