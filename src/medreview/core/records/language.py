@@ -247,6 +247,7 @@ def _plain_token(token: dict[str, Any]) -> bool:
 
 def warm_up() -> None:
     """Load the language pipeline now (about a second) rather than on the first record."""
+    _targets()  # which reading a sentence needs too
     _nlp()
 
 
@@ -329,21 +330,33 @@ def _with_status(m: Mention) -> Mention:
     return replace(m, status=status, historical=bool(match and match.historical))
 
 
-# Reads many sentences elsewhere (the worker processes of a large case), or None: here.
+# Reads sentences elsewhere (a large case's worker processes, the command line's helper),
+# or None: here.
 SentenceReader = Callable[[list[str]], list[tuple["_Found", ...]]]
-_elsewhere: SentenceReader | None = None
+_elsewhere: tuple[SentenceReader, int] | None = None
 FEW_SENTENCES = 32  # fewer are read here: sending them costs more than reading them
 
 
 @contextmanager
-def reading_elsewhere(reader: SentenceReader) -> Iterator[None]:
-    """Within the block, batches of sentences are read by `reader` (same answers)."""
+def reading_elsewhere(reader: SentenceReader, *, fewest: int = FEW_SENTENCES) -> Iterator[None]:
+    """Within the block, batches of at least `fewest` sentences are read by `reader` (same
+    answers); smaller ones here, unless `fewest` is 1."""
     global _elsewhere
-    previous, _elsewhere = _elsewhere, reader
+    previous, _elsewhere = _elsewhere, (reader, fewest)
     try:
         yield
     finally:
         _elsewhere = previous
+
+
+def reads_elsewhere() -> bool:
+    """Whether sentences are being read by another process (`reading_elsewhere`)."""
+    return _elsewhere is not None
+
+
+def loaded() -> bool:
+    """Whether ConText is loaded in this process."""
+    return _nlp.cache_info().currsize > 0
 
 
 def read_sentences(texts: list[str]) -> list[tuple[_Found, ...]]:
@@ -356,8 +369,8 @@ def _analyse_batch(texts: list[str], *, here: bool = False) -> None:
     todo = [t for t in dict.fromkeys(texts) if t not in _cache]
     if not todo:
         return
-    if _elsewhere is not None and not here and len(todo) >= FEW_SENTENCES:
-        _cache.update(zip(todo, _elsewhere(todo), strict=True))
+    if _elsewhere is not None and not here and len(todo) >= _elsewhere[1]:
+        _cache.update(zip(todo, _elsewhere[0](todo), strict=True))
         return
     nlp = _nlp()
     context = nlp.get_pipe("medspacy_context")
