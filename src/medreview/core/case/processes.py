@@ -100,6 +100,9 @@ def context_in_a_helper() -> Iterator[None]:
     if language.loaded() or "fork" not in multiprocessing.get_all_start_methods():
         yield
         return
+    # NumPy serves both (datasketch here, spaCy there): it loads once, before the fork.
+    import numpy  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     here, there = context.Pipe()
     helper = context.Process(target=_serve_sentences, args=(there,), daemon=True)
