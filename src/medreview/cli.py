@@ -98,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             return manage(argv[1:])
         args = build_parser().parse_args(argv)
         if args.command == "triage":
-            return _triage(args)
+            from medreview.core.case.processes import context_in_a_helper
+
+            # ConText loads on another core while the records are read: it is needed last.
+            with context_in_a_helper():
+                return _triage(args)
         if args.command in (
             "demo", "serve", "worker", "org", "user", "token", "network", "match",
         ):  # fmt: skip

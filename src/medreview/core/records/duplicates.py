@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+import types
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,8 +72,6 @@ class Fingerprint:
 
 def fingerprint(text: str) -> Fingerprint | None:
     """A document's fingerprint, or None when it has no words to compare."""
-    from datasketch import MinHash
-
     tokens = words(text)
     if not tokens:
         return None
@@ -79,7 +79,7 @@ def fingerprint(text: str) -> Fingerprint | None:
     if len(tokens) < MIN_WORDS:
         return Fingerprint(digest, len(tokens), None)
     hashes = shingle_hashes(tokens)
-    mh = MinHash(
+    mh = _datasketch().MinHash(
         num_perm=NUM_PERM, hashfunc=int, scheme=MINHASH_SCHEME, permutations=_permutations()
     )
     mh.update_batch(hashes.tolist())
@@ -113,9 +113,43 @@ def shingle_hashes(tokens: list[bytes]) -> Any:
 def _permutations() -> Any:
     # datasketch draws a MinHash's permutations from its seed at every construction, which
     # costs more than hashing a document: they are drawn once.
-    from datasketch import MinHash
+    return _datasketch().MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
 
-    return MinHash(num_perm=NUM_PERM, scheme=MINHASH_SCHEME).permutations
+
+def warm_up() -> None:
+    """Import datasketch and draw its permutations now, for worker processes to inherit."""
+    _permutations()
+
+
+@lru_cache(maxsize=1)
+def _datasketch() -> Any:
+    """datasketch, imported without SciPy's numerical integration.
+
+    datasketch's LSH modules import `scipy.integrate.quad` as they load (half a second, as
+    long as reading a case of a few records) to tune an index's bands and rows when it is not
+    given them; ours are given (`LSH_BANDS`). So while datasketch loads, it is handed a `quad`
+    that imports SciPy's own at its first call, and afterwards `scipy.integrate` imports as
+    usual.
+    """
+    if "scipy.integrate" in sys.modules or "datasketch" in sys.modules:
+        import datasketch
+
+        return datasketch
+
+    def quad(*args: Any, **kwargs: Any) -> Any:
+        from scipy.integrate import quad
+
+        return quad(*args, **kwargs)
+
+    stand_in = types.ModuleType("scipy.integrate")
+    stand_in.quad = quad  # type: ignore[attr-defined]
+    sys.modules["scipy.integrate"] = stand_in
+    try:
+        import datasketch
+    finally:
+        if sys.modules.get("scipy.integrate") is stand_in:
+            del sys.modules["scipy.integrate"]
+    return datasketch
 
 
 @dataclass(frozen=True)
@@ -165,11 +199,10 @@ def find_duplicates(candidates: Sequence[Comparable]) -> dict[str, str]:
     Each document's MinHash signature is indexed, and the shingle hashes of the few LSH
     candidates are compared to confirm a match: about 1.5 KiB a document.
     """
-    from datasketch import MinHash, MinHashLSH
-
+    MinHash = _datasketch().MinHash
     ordered = sorted(candidates, key=Comparable.preference)
     exact: dict[str, str] = {}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, params=LSH_BANDS)
+    lsh = _datasketch().MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, params=LSH_BANDS)
     kept: dict[str, Comparable] = {}
     duplicates: dict[str, str] = {}
 

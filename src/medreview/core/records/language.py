@@ -15,13 +15,17 @@ inside a long pause), each distinct sentence once.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import itertools
 import json
 import logging
 import re
+import sys
 import tomllib
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -130,15 +134,16 @@ def _nlp() -> Any:
         logger.disable("PyRuSH")
     except ImportError:  # pragma: no cover - loguru comes with PyRuSH
         pass
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), imported_lazily("nltk"):
         warnings.simplefilter("ignore")
-        import medspacy
+        import spacy
         from medspacy.context import ConTextRule
 
-        nlp = medspacy.load(medspacy_enable=["medspacy_context"])
-    defaults = nlp.get_pipe("medspacy_context").DEFAULT_RULES_FILEPATH
-    nlp.remove_pipe("medspacy_context")
-    context = nlp.add_pipe("medspacy_context", config={"rules": None})
+        # What `medspacy.load(medspacy_enable=["medspacy_context"])` builds, without the
+        # second blank pipeline it makes and the default rules this one replaces.
+        nlp = spacy.blank("en")
+    context: Any = nlp.add_pipe("medspacy_context", config={"rules": None})
+    defaults = context.DEFAULT_RULES_FILEPATH
     path = resources.files("medreview.data").joinpath("context_rules.json")
     own = [ConTextRule.from_dict(r) for r in json.loads(path.read_text())["context_rules"]]
     mine = [plain for rule in own for plain in _as_phrases(nlp, rule, ConTextRule)]
@@ -153,6 +158,40 @@ def _nlp() -> Any:
     ]
     context.add(theirs + mine)
     return nlp
+
+
+@contextmanager
+def imported_lazily(name: str) -> Iterator[None]:
+    """Within the block, importing module `name` runs none of its code: that runs on the
+    first use of one of its attributes (the standard library's `importlib.util.LazyLoader`).
+
+    medspaCy imports QuickUMLS, whose matcher we never use, and QuickUMLS imports NLTK, which
+    imports SciPy's statistics: a second of a case's run for nothing. The lazy loader is
+    handed out when the module is first imported, rather than put into `sys.modules` ahead
+    of it as the documentation's recipe does, because Python 3.11 reads `__spec__` of a module
+    it finds there at every `import` statement, and so would run it at once.
+    """
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(
+            self, fullname: str, path: Sequence[str] | None, target: Any = None
+        ) -> importlib.machinery.ModuleSpec | None:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)  # once: the module's own imports are found as usual
+            spec = importlib.util.find_spec(fullname)
+            if spec is not None and spec.loader is not None:
+                spec.loader = importlib.util.LazyLoader(spec.loader)
+            return spec
+
+    finder = Finder()
+    if name not in sys.modules:
+        sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
 
 
 def _wording(nlp: Any, rule: Any) -> tuple[str, ...] | None:
@@ -208,6 +247,7 @@ def _plain_token(token: dict[str, Any]) -> bool:
 
 def warm_up() -> None:
     """Load the language pipeline now (about a second) rather than on the first record."""
+    _targets()  # which reading a sentence needs too
     _nlp()
 
 
@@ -290,21 +330,33 @@ def _with_status(m: Mention) -> Mention:
     return replace(m, status=status, historical=bool(match and match.historical))
 
 
-# Reads many sentences elsewhere (the worker processes of a large case), or None: here.
+# Reads sentences elsewhere (a large case's worker processes, the command line's helper),
+# or None: here.
 SentenceReader = Callable[[list[str]], list[tuple["_Found", ...]]]
-_elsewhere: SentenceReader | None = None
+_elsewhere: tuple[SentenceReader, int] | None = None
 FEW_SENTENCES = 32  # fewer are read here: sending them costs more than reading them
 
 
 @contextmanager
-def reading_elsewhere(reader: SentenceReader) -> Iterator[None]:
-    """Within the block, batches of sentences are read by `reader` (same answers)."""
+def reading_elsewhere(reader: SentenceReader, *, fewest: int = FEW_SENTENCES) -> Iterator[None]:
+    """Within the block, batches of at least `fewest` sentences are read by `reader` (same
+    answers); smaller ones here, unless `fewest` is 1."""
     global _elsewhere
-    previous, _elsewhere = _elsewhere, reader
+    previous, _elsewhere = _elsewhere, (reader, fewest)
     try:
         yield
     finally:
         _elsewhere = previous
+
+
+def reads_elsewhere() -> bool:
+    """Whether sentences are being read by another process (`reading_elsewhere`)."""
+    return _elsewhere is not None
+
+
+def loaded() -> bool:
+    """Whether ConText is loaded in this process."""
+    return _nlp.cache_info().currsize > 0
 
 
 def read_sentences(texts: list[str]) -> list[tuple[_Found, ...]]:
@@ -317,8 +369,8 @@ def _analyse_batch(texts: list[str], *, here: bool = False) -> None:
     todo = [t for t in dict.fromkeys(texts) if t not in _cache]
     if not todo:
         return
-    if _elsewhere is not None and not here and len(todo) >= FEW_SENTENCES:
-        _cache.update(zip(todo, _elsewhere(todo), strict=True))
+    if _elsewhere is not None and not here and len(todo) >= _elsewhere[1]:
+        _cache.update(zip(todo, _elsewhere[0](todo), strict=True))
         return
     nlp = _nlp()
     context = nlp.get_pipe("medspacy_context")
