@@ -88,3 +88,15 @@ def test_the_dates_stay_the_review_desks_own(people: Any, assigned: str) -> None
     for path in (f"/referrals/{assigned}/", f"/network/{SURGEON['npi']}/", "/assignments/"):
         assert other.get(path).status_code in (403, 404)
     assert DUE not in shown(other.get("/"))
+
+
+def test_the_referral_forms_refusals(people: Any) -> None:
+    answer = login(people.adjuster_a).post(
+        "/referrals/new/", {"claim_number": "C-1", "received": "2026-12-01", "due": "2026-11-01"}
+    )
+    assert answer.status_code == 422
+    answer.status_code = 200  # a refused form is a page a person reads all the same
+    text = shown(answer)
+    assert "The due date is before the received date (1 Dec 2026)." in text
+    # The bills' help shows the ISO form a bill line is typed in: an example, not a date shown.
+    one_way(text.replace("Example: 2026-05-04 97110", ""))

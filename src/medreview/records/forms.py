@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from medreview.core import vocabulary
 from medreview.records.actions import MAX_REFERRAL_BYTES
@@ -103,7 +103,10 @@ class ReferralForm(forms.Form):
         if received > timezone.localdate():
             self.add_error("received", "The received date cannot be after today.")
         if due and due < received:
-            self.add_error("due", f"The due date is before the received date ({received}).")
+            self.add_error(
+                "due",
+                f"The due date is before the received date ({formats.date_format(received)}).",
+            )
         return data
 
     def referral_json(self) -> str:
