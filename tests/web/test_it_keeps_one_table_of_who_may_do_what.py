@@ -65,18 +65,22 @@ def test_the_architecture_page_shows_the_same_table() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_case_page_offers_a_role_only_what_it_may_do(people: Any) -> None:
-    from webapp import login, run_worker, send
+    from webapp import EXAMPLE_NOTE, login, run_worker, send
 
     from medreview.claims.actions import do_create_user
 
     scheduler = do_create_user(
         people.reviewer, actor=COMMAND_LINE, email="sam@review.example", role="scheduler"
     )
-    rid = send(people.token(people.adjuster_a)).json()["id"]
+    # A study the note cites, with no report of it in the records: a gap to dismiss.
+    cited = (
+        EXAMPLE_NOTE + "The MRI of the right knee of 06/10/2026 was reviewed: a meniscus tear.\n"
+    )
+    rid = send(people.token(people.adjuster_a), files={"note.txt": cited.encode()}).json()["id"]
     run_worker()
     forms = ("Accept the recommendation", "Save the correction", "Dismiss this gap")
     desk = login(people.coordinator).get(f"/referrals/{rid}/").content.decode()
-    assert all(f in desk for f in forms)
+    assert [f for f in forms if f not in desk] == []
     seen = login(scheduler).get(f"/referrals/{rid}/").content.decode()
     assert not any(f in seen for f in forms)
     refused = login(scheduler).post(f"/referrals/{rid}/decision/", {"decision": "accept"})
