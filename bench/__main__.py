@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import assignment, cli, memory, mtsamples_kinds, network, ocr, text_pdf, triage
+from bench import assignment, cli, fhir, memory, mtsamples_kinds, network, ocr, text_pdf, triage
 from bench.measure import Outcome, table
 
 BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
     "assignment": ("Batch assignment, OR-Tools vs greedy", assignment.run),
     "network": ("Physician network: import, match in process and as a process", network.run),
     "kinds": ("Document kinds on every note of the MTSamples categories", mtsamples_kinds.run),
+    "fhir": ("A FHIR bulk export's notes read", fhir.run),
     "cli": ("The command line as whole processes: --help, a few records, 600 pages", cli.run),
 }
 

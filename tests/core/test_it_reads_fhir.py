@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import time
 from collections import Counter
 from datetime import date
 from importlib import resources
@@ -161,18 +160,16 @@ def test_it_dates_synthea_facts_by_the_day_they_state_in_their_own_time_zone(
     assert mask.surgical is False
 
 
-def test_it_reads_the_bulk_export_notes_in_seconds_with_their_decoded_text(
+def test_it_reads_the_bulk_export_notes_with_their_decoded_text(
     shared_dir: Path,
 ) -> None:
     path = _need(shared_dir / BULK / "DocumentReference.000.ndjson")
     data = path.read_bytes()
     lines = [json.loads(line) for line in data.splitlines()]
 
-    started = time.perf_counter()
+    # How fast: `python -m bench --only fhir` (a speed goal is a benchmark, not a timed test).
     read = read_fhir(data, "records/DocumentReference.000.ndjson", ndjson=True)
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 5, f"{len(lines)} notes took {elapsed:.1f} s"
     assert len(read.documents) == len(lines) == 1215
     assert [d.error for d in read.documents if d.error] == []
     assert read.facts == ()
