@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.measure import Outcome, timed
+from bench.measure import Outcome, skipped, timed
 
 EXPORT = (
     Path(__file__).resolve().parents[2]
@@ -21,13 +21,7 @@ GOAL_S = 5.0
 
 def run(quick: bool) -> Outcome:
     if not EXPORT.is_file():
-        return Outcome(
-            name="fhir",
-            figure="skipped",
-            goal=f"< {GOAL_S:.0f} s",
-            passed=True,
-            notes=[f"../shared is absent: {EXPORT} does not exist"],
-        )
+        return skipped("fhir", f"< {GOAL_S:.0f} s", EXPORT)
     from medreview.core.reading.fhir import read_fhir
 
     data = EXPORT.read_bytes()

@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -22,6 +23,17 @@ class Outcome:
     passed: bool
     rows: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def skipped(name: str, goal: str, missing: Path) -> Outcome:
+    """The outcome of a benchmark whose input lives in ../shared, when ../shared is absent."""
+    return Outcome(
+        name=name,
+        figure="skipped",
+        goal=goal,
+        passed=True,
+        notes=[f"../shared is absent: {missing} does not exist"],
+    )
 
 
 def timed(fn: Callable[[], T]) -> tuple[float, T]:

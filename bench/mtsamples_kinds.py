@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.measure import Outcome, table
+from bench.measure import Outcome, skipped, table
 
 MTSAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "mtsamples" / "mtsamples.csv"
 GOAL = 0.90
@@ -266,13 +266,7 @@ def classify(notes: Sequence[Note], runs: int = 3) -> Result:
 
 def run(quick: bool) -> Outcome:
     if not MTSAMPLES.is_file():
-        return Outcome(
-            name="kinds",
-            figure="skipped",
-            goal=f">= {GOAL:.0%} overall",
-            passed=True,
-            notes=[f"../shared is absent: {MTSAMPLES} does not exist"],
-        )
+        return skipped("kinds", f">= {GOAL:.0%} overall", MTSAMPLES)
     measure = load()
     result = classify(measure.notes, runs=1 if quick else 3)
     print(report(measure, result))
