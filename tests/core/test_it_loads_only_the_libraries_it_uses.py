@@ -1,5 +1,7 @@
 """A case pays only for the libraries it uses: ConText loads without NLTK (which medspaCy
-imports through QuickUMLS, a matcher never used), and duplicates are found with datasketch
+imports through QuickUMLS, a matcher never used), without spaCy's command line (imported by
+spaCy's package for `spacy.info`) and without langcodes' tables (for language codes spaCy
+does not know), and duplicates are found with datasketch
 without SciPy's numerical integration (which datasketch imports to tune LSH parameters that
 medreview gives it). Each runs in a fresh process, as a command does."""
 
@@ -31,6 +33,28 @@ print(edit_distance("kitten", "sitting"))
 """
     )
     assert out.splitlines() == ["['negated', 'hypothetical']", "False False", "3"]
+
+
+def test_context_reads_without_spacys_command_line_or_langcodes_which_still_work() -> None:
+    out = run(
+        """
+import sys
+from medreview.core.records.language import find_mentions
+
+found = find_mentions([(1, "Patient declined surgery.")])
+print([m.status for m in found])
+print("spacy.cli" in sys.modules, "typer" in sys.modules, "langcodes.data_dicts" in sys.modules)
+import spacy
+print(sorted(spacy.info(silent=True))[:2], spacy.util.find_matching_language("en-US"))
+print("spacy.cli" in sys.modules, "langcodes.data_dicts" in sys.modules)
+"""
+    )
+    assert out.splitlines() == [
+        "['negated']",
+        "False False False",
+        "['location', 'pipelines'] en",
+        "True True",  # asked for, they are the real ones
+    ]
 
 
 NOTE = (

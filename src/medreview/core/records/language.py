@@ -24,6 +24,7 @@ import logging
 import re
 import sys
 import tomllib
+import types
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -134,7 +135,12 @@ def _nlp() -> Any:
         logger.disable("PyRuSH")
     except ImportError:  # pragma: no cover - loguru comes with PyRuSH
         pass
-    with warnings.catch_warnings(), imported_lazily("nltk"):
+    with (
+        warnings.catch_warnings(),
+        imported_lazily("nltk"),
+        imported_lazily("langcodes"),
+        spacy_without_its_command_line(),
+    ):
         warnings.simplefilter("ignore")
         import spacy
         from medspacy.context import ConTextRule
@@ -166,7 +172,9 @@ def imported_lazily(name: str) -> Iterator[None]:
     first use of one of its attributes (the standard library's `importlib.util.LazyLoader`).
 
     medspaCy imports QuickUMLS, whose matcher we never use, and QuickUMLS imports NLTK, which
-    imports SciPy's statistics: a second of a case's run for nothing. The lazy loader is
+    imports SciPy's statistics: a second of a case's run for nothing. spaCy imports langcodes
+    (compiling a regular expression of every language tag) to match a language code it does
+    not know, which `spacy.blank("en")` never asks. The lazy loader is
     handed out when the module is first imported, rather than put into `sys.modules` ahead
     of it as the documentation's recipe does, because Python 3.11 reads `__spec__` of a module
     it finds there at every `import` statement, and so would run it at once.
@@ -192,6 +200,40 @@ def imported_lazily(name: str) -> Iterator[None]:
     finally:
         if finder in sys.meta_path:
             sys.meta_path.remove(finder)
+
+
+@contextmanager
+def spacy_without_its_command_line() -> Iterator[None]:
+    """Within the block, importing spaCy does not import its command line.
+
+    spaCy's package imports `spacy.cli` (typer, requests, wasabi's tables and every command)
+    for one name, `spacy.info`: a fifth of spaCy's import, for a command we never run.
+    While spaCy is imported, `spacy.cli` and `spacy.cli.info` are stand-ins whose
+    `info` imports the real one when called; they are removed afterwards, so any later
+    `import spacy.cli` imports the real command line.
+    """
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        yield
+        return
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    stand_ins = {"spacy.cli": types.ModuleType("spacy.cli")}
+    stand_ins["spacy.cli.info"] = types.ModuleType("spacy.cli.info")
+    stand_ins["spacy.cli.info"].info = info  # type: ignore[attr-defined]
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        spacy = sys.modules.get("spacy")
+        if spacy is not None and getattr(spacy, "cli", None) is stand_ins["spacy.cli"]:
+            delattr(spacy, "cli")
 
 
 def _wording(nlp: Any, rule: Any) -> tuple[str, ...] | None:
