@@ -372,18 +372,7 @@ def do_request_records(referral: Referral, *, actor: User, gap: str) -> tuple[Re
             existing.save(update_fields=["status", "sent_by", "sent", "updated"])
             made = existing
         else:
-            made = RecordsRequest.objects.create(
-                organisation=referral.organisation,
-                claim_number=referral.claim_number,
-                referral=referral,
-                provider=provider,
-                item=item,
-                gap_key=gap,
-                requested_by=actor,
-                status=RecordsRequest.REQUESTED,
-                sent_by=actor,
-                sent=timezone.now(),
-            )
+            made = _new_request(referral, gap, provider, item, asked_by=actor, sent_by=actor)
         record(
             "records.requested",
             actor=actor,
@@ -402,16 +391,7 @@ def do_ask_for_records(referral: Referral, *, actor: User, gap: str) -> tuple[Re
         referral, found, existing, provider, item = _records_request_for(referral, gap)
         if existing is not None:
             return existing, False
-        made = RecordsRequest.objects.create(
-            organisation=referral.organisation,
-            claim_number=referral.claim_number,
-            referral=referral,
-            provider=provider,
-            item=item,
-            gap_key=gap,
-            requested_by=actor,
-            status=RecordsRequest.ASKED,
-        )
+        made = _new_request(referral, gap, provider, item, asked_by=actor, sent_by=None)
         record(
             "records.asked",
             actor=actor,
@@ -443,6 +423,25 @@ def _records_request_for(
         .first()
     )
     return referral, found, existing, provider, item
+
+
+def _new_request(
+    referral: Referral, gap: str, provider: str, item: str, *, asked_by: User, sent_by: User | None
+) -> RecordsRequest:
+    """The claim's first request for the provider's item, made from the referral's gap: sent
+    to the provider by the desk (`sent_by`), or asked of the desk by a client (None)."""
+    return RecordsRequest.objects.create(
+        organisation=referral.organisation,
+        claim_number=referral.claim_number,
+        referral=referral,
+        provider=provider,
+        item=item,
+        gap_key=gap,
+        requested_by=asked_by,
+        status=RecordsRequest.ASKED if sent_by is None else RecordsRequest.REQUESTED,
+        sent_by=sent_by,
+        sent=None if sent_by is None else timezone.now(),
+    )
 
 
 def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: str) -> None:
