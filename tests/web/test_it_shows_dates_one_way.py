@@ -1,6 +1,6 @@
 """Every page shows a date one way, "10 Jul 2026", and a moment one way, "3 Dec 2026, 14:05":
 the work queue, the case page (the referral's dates, the rationale, the chronology, the
-decision, the assignment), the queue's assignment page and a physician's page; never the ISO
+decision, the assignment, a records request), the queue's assignment page and a physician's page; never the ISO
 "2026-07-10" nor Django's "July 10, 2026" or "Dec. 3, 2026"."""
 
 from __future__ import annotations
@@ -98,3 +98,21 @@ def test_the_referral_forms_refusals(people: Any) -> None:
     assert "The due date is before the received date (1 Dec 2026)." in text
     # The bills' help shows the ISO form a bill line is typed in: an example, not a date shown.
     one_way(text.replace("Example: 2026-05-04 97110", ""))
+
+
+def test_a_records_request(people: Any) -> None:
+    note = (
+        "ORTHOPAEDIC PROGRESS NOTE\nDate of Service: 06/20/2026\nProvider: Maren Holt, MD\n"
+        "Right knee pain. MRI of the right knee on 06/01/2026 showed a meniscus tear.\n"
+    )
+    rid = send(people.token(people.adjuster_a), files={"note.txt": note.encode()}).json()["id"]
+    run_worker()
+    nurse = login(people.adjuster_a)
+    page = nurse.get(f"/referrals/{rid}/").content.decode()
+    found = re.search(r'name="gap" value="(missing_diagnostic_report\|[^"]*)"', page)
+    assert found is not None
+    gap = html.unescape(found.group(1))
+    assert nurse.post(f"/referrals/{rid}/gaps/request/", {"gap": gap}).status_code == 302
+    case = shown(nurse.get(f"/referrals/{rid}/"))
+    assert "MRI of 1 Jun 2026 cited in the progress note of 20 Jun 2026" in case  # the item asked
+    one_way(case)
