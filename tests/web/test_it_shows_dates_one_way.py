@@ -1,7 +1,7 @@
 """Every page shows a date one way, "10 Jul 2026", and a moment one way, "3 Dec 2026, 14:05":
 the work queue, the case page (the referral's dates, the rationale, the chronology, the
-decision, the assignment, a records request), the queue's assignment page and a physician's page; never the ISO
-"2026-07-10" nor Django's "July 10, 2026" or "Dec. 3, 2026"."""
+decision, the assignment, a records request), the queue's assignment page and a physician's
+page; never the ISO "2026-07-10" nor Django's "July 10, 2026" or "Dec. 3, 2026"."""
 
 from __future__ import annotations
 
