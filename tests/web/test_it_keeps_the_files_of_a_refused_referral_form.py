@@ -47,6 +47,13 @@ def _records() -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile("mri.pdf", MRI), SimpleUploadedFile("note.txt", NOTE)]
 
 
+@pytest.fixture(autouse=True)
+def own_documents(settings: Any, tmp_path: Path) -> None:
+    """Each test's stored documents in a folder of its own: what a test counts there is its
+    own, whatever other tests of the same process store or delete meanwhile."""
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
+
+
 def _stored() -> set[str]:
     return {p.name for p in Path(storage._root()).iterdir()}
 
