@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
 from typing import Any
+
+from medreview.core import kept
 
 EARTH_RADIUS_MILES = 3958.8
 
@@ -64,12 +64,14 @@ def miles_to_many(origin: tuple[float, float], latitudes: Any, longitudes: Any) 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[float, float, str]]:
-    path = _cache_path()
+    name = f"zip-centroids-{metadata.version('zipcodes')}.json"
+    content = kept.read(name)
     try:
-        raw = json.loads(path.read_text())
-        return {z: (v[0], v[1], v[2]) for z, v in raw.items()}
-    except (OSError, ValueError, IndexError, TypeError):
-        pass  # absent or unreadable: read the package's data once and keep it
+        raw = json.loads(content) if content is not None else None
+        if raw is not None:
+            return {z: (v[0], v[1], v[2]) for z, v in raw.items()}
+    except (ValueError, IndexError, TypeError, AttributeError):
+        pass  # unreadable: read the package's data once and keep it
     import zipcodes
 
     table = {
@@ -77,17 +79,5 @@ def _table() -> dict[str, tuple[float, float, str]]:
         for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
         if z.get("lat") and z.get("long")
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({z: list(v) for z, v in table.items()}))
-        partial.replace(path)
-    except OSError:
-        pass  # a read-only home only costs the next process the slower read
+    kept.write(name, json.dumps({z: list(v) for z, v in table.items()}).encode())
     return table
-
-
-def _cache_path() -> Path:
-    version = metadata.version("zipcodes")
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medreview"
-    return root / f"zip-centroids-{version}.json"

@@ -127,19 +127,15 @@ def _nlp() -> Any:
     The targets are not found again by medspaCy's target matcher: `scan_mentions` already
     found them, and they are handed to ConText as the sentence's entities.
     """
-    # spaCy and PyRuSH log and warn at import; a case run must not print them.
+    # spaCy logs and warns at import; a case run must not print them. (PyRuSH, which logs
+    # through loguru, is never imported: `medspacy_context_alone`.)
     logging.getLogger("spacy").setLevel(logging.ERROR)
-    try:
-        from loguru import logger
-
-        logger.disable("PyRuSH")
-    except ImportError:  # pragma: no cover - loguru comes with PyRuSH
-        pass
     with (
         warnings.catch_warnings(),
         imported_lazily("nltk"),
         imported_lazily("langcodes"),
         spacy_without_its_command_line(),
+        medspacy_context_alone(),
     ):
         warnings.simplefilter("ignore")
         import spacy
@@ -234,6 +230,35 @@ def spacy_without_its_command_line() -> Iterator[None]:
         spacy = sys.modules.get("spacy")
         if spacy is not None and getattr(spacy, "cli", None) is stand_ins["spacy.cli"]:
             delattr(spacy, "cli")
+
+
+@contextmanager
+def medspacy_context_alone() -> Iterator[None]:
+    """Within the block, importing `medspacy.context` does not import medspaCy's other parts.
+
+    medspaCy's package imports every component it has (PyRuSH's sentence splitter with its
+    logging library, pySBD, the sectionizer, database readers) before any one of them; we use
+    ConText alone, which registers itself with spaCy and sets its own extensions. While it is
+    imported, `medspacy` is a stand-in package over the same folder, so that only the modules
+    ConText needs run; it is removed afterwards, and a later `import medspacy` runs the real
+    one (which finds ConText loaded already).
+    """
+    if "medspacy" in sys.modules:
+        yield
+        return
+    spec = importlib.util.find_spec("medspacy")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        yield
+        return
+    stand_in = types.ModuleType("medspacy")
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    stand_in.__spec__ = spec
+    sys.modules["medspacy"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("medspacy") is stand_in:
+            del sys.modules["medspacy"]
 
 
 def _wording(nlp: Any, rule: Any) -> tuple[str, ...] | None:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
+
+from medreview.core import kept
 
 # A true match ends where Hyperscan reports an end, and starts at most its pattern's width
 # before it; patterns with unbounded pieces ("\\s*", "\\w*") are allowed this much.
@@ -273,42 +273,37 @@ def _build(ids: list[int], regexes: Sequence[re.Pattern[str]], flags: Sequence[i
 
 # Compiling takes a second or two; a compiled database is kept on disk, keyed by everything
 # that went into it, and loaded in milliseconds by the next process.
-def _cache_path(regexes: Sequence[re.Pattern[str]], flags: list[int]) -> Path:
+def _kept_name(regexes: Sequence[re.Pattern[str]], flags: list[int]) -> str:
     key = hashlib.sha256(
         "\x00".join(
             [str(getattr(_hs, "__version__", "")), *(r.pattern for r in regexes), *map(str, flags)]
         ).encode()
     ).hexdigest()[:24]
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medreview"
-    return root / f"patterns-{key}.hsdb"
+    return f"patterns-{key}.hsdb"
 
 
 def _load(
     regexes: Sequence[re.Pattern[str]], wanted: list[int]
 ) -> tuple[Any, list[int | None]] | None:
+    content = kept.read(_kept_name(regexes, wanted))
+    if content is None:
+        return None
     try:
-        header, _, blob = _cache_path(regexes, wanted).read_bytes().partition(b"\n")
+        header, _, blob = content.partition(b"\n")
         flags = json.loads(header)
         if len(flags) != len(regexes):
             return None
         db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
         db.scratch = _hs.Scratch(db)  # compiling allocates one; loading does not
         return db, flags
-    except Exception:  # absent, unreadable or from another build: compile again
+    except Exception:  # unreadable or from another build: compile again
         return None
 
 
 def _store(
     regexes: Sequence[re.Pattern[str]], wanted: list[int], db: Any, flags: list[int | None]
 ) -> None:
-    path = _cache_path(regexes, wanted)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(json.dumps(flags).encode() + b"\n" + _hs.dumpb(db))
-        partial.replace(path)  # whole or not at all, whoever else writes it
-    except OSError:
-        pass  # a read-only home only costs the next process a compile
+    kept.write(_kept_name(regexes, wanted), json.dumps(flags).encode() + b"\n" + _hs.dumpb(db))
 
 
 def _max_width(regex: re.Pattern[str]) -> int:
