@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             return manage(argv[1:])
         args = build_parser().parse_args(argv)
         if args.command == "triage":
-            from medreview.core.case.processes import context_in_a_helper
+            from medreview.core.case.helper import context_in_a_helper
 
             # ConText loads on another core while the records are read: it is needed last.
             with context_in_a_helper():

@@ -105,7 +105,7 @@ def analyse(
             )
         documents = fold_duplicates(_corrected(built, corrections))
         # The gap audit and the triage read what they need with ConText, on the workers if any
-        # (unless a helper process reads them already: `processes.context_in_a_helper`).
+        # (unless a helper process reads them already: `helper.context_in_a_helper`).
         with (
             language.reading_elsewhere(functools.partial(read_sentences, executor))
             if executor is not None and not language.reads_elsewhere()

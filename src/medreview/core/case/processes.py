@@ -10,8 +10,8 @@ forked once and serve case after case.
 
 Small cases run in one process: starting workers would cost more than it saves.
 
-A command that triages one case and exits forks a helper instead (`context_in_a_helper`) that
-loads ConText while the case is read.
+A command that triages one case and exits forks a helper instead (`helper.context_in_a_helper`)
+that loads ConText while the case is read.
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ import functools
 import gc
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,7 +63,7 @@ def pool(workers: int) -> Iterator[Executor | None]:
 
 def _shared_pool(workers: int) -> ProcessPoolExecutor:
     global _pool
-    # Under `context_in_a_helper` the helper reads ConText's sentences: the workers need not
+    # Under `helper.context_in_a_helper` the helper reads ConText's sentences: the workers need not
     # inherit ConText, and this process does not wait to load it before forking them.
     with_context = not language.reads_elsewhere()
     if _pool is not None and _pool[:2] == (os.getpid(), workers) and (_pool[3] or not with_context):
@@ -87,57 +85,11 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
     return executor
 
 
-@contextmanager
-def context_in_a_helper() -> Iterator[None]:
-    """Within the block, ConText reads every sentence in a helper process forked now.
-
-    Loading ConText (spaCy, medspaCy and their rules) takes about a second, as long as reading
-    a case of a few records, and a case needs it only at the end, for the sentences its gap
-    rules ask about. A process that triages one case and exits (`medreview triage`) loads it
-    in the helper, on another core, while it reads the records, and never loads it itself.
-    Where ConText is already loaded here, or processes cannot be forked, it is read here.
-    """
-    if language.loaded() or "fork" not in multiprocessing.get_all_start_methods():
-        yield
-        return
-    # NumPy serves both (datasketch here, spaCy there): it loads once, before the fork.
-    import numpy  # noqa: F401
-
-    context = multiprocessing.get_context("fork")
-    here, there = context.Pipe()
-    helper = context.Process(target=_serve_sentences, args=(there,), daemon=True)
-    helper.start()
-    there.close()
-
-    def read(texts: list[str]) -> list[Any]:
-        try:
-            here.send(texts)
-            found: list[Any] = here.recv()
-            return found
-        except (EOFError, OSError):  # the helper died: the sentences are read here
-            return language.read_sentences(texts)
-
-    try:
-        with language.reading_elsewhere(read, fewest=1):
-            yield
-    finally:
-        here.close()
-        helper.terminate()  # it may still be loading, for a case that never needed it
-        helper.join()
-        if _pool is not None and not _pool[3]:
-            shutdown()  # its workers lack ConText: a later case here forks them again
-
-
-def _serve_sentences(requests: Connection) -> None:
-    # Ctrl-C is for the parent to answer, which then stops the helper.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    language.warm_up()
-    while True:
-        try:
-            texts = requests.recv()
-        except EOFError:
-            return
-        requests.send(language.read_sentences(texts))
+def forget_helper() -> None:
+    """After `helper.context_in_a_helper`: workers forked without ConText are stopped, so a
+    later case here forks them again, with it."""
+    if _pool is not None and not _pool[3]:
+        shutdown()
 
 
 def _close_database_connections() -> None:
