@@ -13,9 +13,11 @@ interpreter and the command line, nothing the helper would have to wait for.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
@@ -41,14 +43,7 @@ def context_in_a_helper() -> Iterator[None]:
 
     from medreview.core.records import language
 
-    def read(texts: list[str]) -> list[Any]:
-        try:
-            here.send(texts)
-            found: list[Any] = here.recv()
-            return found
-        except (EOFError, OSError):  # the helper died: the sentences are read here
-            return language.read_sentences(texts)
-
+    read = _Helper(here, language.read_sentences)
     try:
         with language.reading_elsewhere(read, fewest=1):
             yield
@@ -61,15 +56,60 @@ def context_in_a_helper() -> Iterator[None]:
             processes.forget_helper()
 
 
+class _Helper:
+    """This process's side of the helper: sentences sent, ahead of need or when needed, and
+    the answers, which come back in the order the sentences were sent."""
+
+    def __init__(self, connection: Connection, read_here: Callable[[list[str]], list[Any]]):
+        self.connection = connection
+        self.read_here = read_here
+        self.sent: list[list[str]] = []  # batches whose answers are not received yet
+        self.asked: set[str] = set()
+        self.answers: dict[str, Any] = {}
+
+    def ahead(self, texts: list[str]) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.asked]
+        if todo and not self.connection.closed:
+            try:
+                self.connection.send(todo)
+            except OSError:  # the helper died: what is asked is read here
+                self.connection.close()
+                return
+            self.sent.append(todo)
+            self.asked.update(todo)
+
+    def __call__(self, texts: list[str]) -> list[Any]:
+        try:
+            self.ahead(texts)
+            if self.connection.closed:
+                return self.read_here(texts)
+            while self.sent:
+                batch = self.sent[0]
+                self.answers.update(zip(batch, self.connection.recv(), strict=True))
+                self.sent.pop(0)
+            return [self.answers[t] for t in texts]
+        except (EOFError, OSError):  # the helper died: the sentences are read here
+            return self.read_here(texts)
+
+
 def _serve_sentences(requests: Connection) -> None:
     # Ctrl-C is for the parent to answer, which then stops the helper.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Sentences sent ahead arrive while ConText loads: a thread takes them in at once, so
+    # that the sender never waits on a full pipe.
+    inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+
+    def take_in() -> None:
+        while True:
+            try:
+                inbox.put(requests.recv())
+            except (EOFError, OSError):
+                inbox.put(None)
+                return
+
+    threading.Thread(target=take_in, daemon=True).start()
     from medreview.core.records import language
 
     language.warm_up()
-    while True:
-        try:
-            texts = requests.recv()
-        except EOFError:
-            return
+    while (texts := inbox.get()) is not None:
         requests.send(language.read_sentences(texts))

@@ -98,10 +98,11 @@ def analyse(
         if executor is None:
             sources, facts = read_records(files, ocr=ocr)
             built = [work(s) for s in sources]
+            _read_ahead(built)
         else:
             reader = functools.partial(read_one, ocr=ocr)
             built, facts = read_and_build(
-                executor, files, work, reader, ocr=ocr, page_counts=counts
+                executor, files, work, reader, ocr=ocr, page_counts=counts, on_built=_read_ahead
             )
         documents = fold_duplicates(_corrected(built, corrections))
         # The gap audit and the triage read what they need with ConText, on the workers if any
@@ -122,6 +123,12 @@ def analyse(
     return CaseResult(
         referral, documents, tuple(facts), found, decision, chronology.build(documents, facts)
     )
+
+
+def _read_ahead(documents: Sequence[Document]) -> None:
+    """The sentences the gap audit may ask ConText about, handed over as soon as their
+    documents are built (where ConText reads in a helper process, it reads them meanwhile)."""
+    language.read_ahead(m.sentence for d in documents if d.live for m in d.mentions if not m.read)
 
 
 def _corrected(documents: Sequence[Document], corrections: Corrections) -> Sequence[Document]:

@@ -147,8 +147,10 @@ def read_and_build(
     *,
     ocr: bool,
     page_counts: dict[Path, int],
+    on_built: Callable[[list[R]], None] = lambda built: None,
 ) -> tuple[list[R], list[Fact]]:
-    """Every file read and every document built, on the workers, in the files' order.
+    """Every file read and every document built, on the workers, in the files' order;
+    `on_built` is called here with each batch of documents as soon as it is built.
 
     A large PDF is read by the workers range by range; this process splits it as the ranges
     come back, in order, and queues each document for building as soon as it is whole, so
@@ -156,7 +158,7 @@ def read_and_build(
     document. Other files are read here (OCR among them) and built on the workers.
     """
     try:
-        return _read_and_build(executor, files, build, read_here, ocr, page_counts)
+        return _read_and_build(executor, files, build, read_here, ocr, page_counts, on_built)
     except BrokenProcessPool:
         _broken()  # a worker died: the case is done here, the usual way
         built: list[R] = []
@@ -175,18 +177,24 @@ def _read_and_build(
     read_here: Callable[[Path, str], tuple[list[SourceDocument], list[Fact]]],
     ocr: bool,
     page_counts: dict[Path, int],
+    on_built: Callable[[list[R]], None],
 ) -> tuple[list[R], list[Fact]]:
     batches: list[Future[list[R]]] = []
+    delivered = 0
     pending: list[SourceDocument] = []
     facts: list[Fact] = []
     work = functools.partial(_job, _generation, functools.partial(_build_batch, build))
 
     def queue(docs: Sequence[SourceDocument], *, flush: bool = False) -> None:
+        nonlocal delivered
         pending.extend(docs)
         while len(pending) >= BUILD_BATCH or (flush and pending):
             batch = pending[:BUILD_BATCH]
             del pending[:BUILD_BATCH]
             batches.append(executor.submit(work, batch))
+        while delivered < len(batches) and (flush or batches[delivered].done()):
+            on_built(batches[delivered].result())
+            delivered += 1
 
     reads = {
         path: [

@@ -416,6 +416,17 @@ def reading_elsewhere(reader: SentenceReader, *, fewest: int = FEW_SENTENCES) ->
         _elsewhere = previous
 
 
+def read_ahead(texts: Iterable[str]) -> None:
+    """Hand sentences that will be asked about to the reader elsewhere now, without waiting
+    for its answers (where it can take them: `reader.ahead`), so that it reads them while
+    this process goes on."""
+    if _elsewhere is None:
+        return
+    ahead = getattr(_elsewhere[0], "ahead", None)
+    if ahead is not None:
+        ahead([t for t in dict.fromkeys(texts) if t not in _cache])
+
+
 def reads_elsewhere() -> bool:
     """Whether sentences are being read by another process (`reading_elsewhere`)."""
     return _elsewhere is not None
