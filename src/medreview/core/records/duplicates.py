@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from medreview.core.imports import without_the_packages_own_code
 from medreview.core.records.text import fold, is_fax_header
 
 SHINGLE = 4
@@ -123,13 +124,15 @@ def warm_up() -> None:
 
 @lru_cache(maxsize=1)
 def _datasketch() -> Any:
-    """datasketch, imported without SciPy's numerical integration.
+    """datasketch's MinHash and MinHash LSH, imported without the rest of datasketch and
+    without SciPy's numerical integration.
 
-    datasketch's LSH modules import `scipy.integrate.quad` as they load (half a second, as
-    long as reading a case of a few records) to tune an index's bands and rows when it is not
-    given them; ours are given (`LSH_BANDS`). So while datasketch loads, it is handed a `quad`
-    that imports SciPy's own at its first call, and afterwards `scipy.integrate` imports as
-    usual.
+    datasketch's package imports every sketch it has (an asyncio LSH among them), and its
+    LSH module imports `scipy.integrate.quad` as it loads (half a second, as long as reading
+    a case of a few records) to tune an index's bands and rows when it is not given them;
+    ours are given (`LSH_BANDS`). So the two modules we use are imported alone, handed a
+    `quad` that imports SciPy's own at its first call; afterwards `scipy.integrate` and
+    `datasketch` import as usual.
     """
     if "scipy.integrate" in sys.modules or "datasketch" in sys.modules:
         import datasketch
@@ -145,11 +148,13 @@ def _datasketch() -> Any:
     stand_in.quad = quad  # type: ignore[attr-defined]
     sys.modules["scipy.integrate"] = stand_in
     try:
-        import datasketch
+        with without_the_packages_own_code("datasketch"):
+            from datasketch.lsh import MinHashLSH
+            from datasketch.minhash import MinHash
     finally:
         if sys.modules.get("scipy.integrate") is stand_in:
             del sys.modules["scipy.integrate"]
-    return datasketch
+    return types.SimpleNamespace(MinHash=MinHash, MinHashLSH=MinHashLSH)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,6 @@ inside a long pause), each distinct sentence once.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import itertools
 import json
 import logging
@@ -26,7 +23,7 @@ import sys
 import tomllib
 import types
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -34,6 +31,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from medreview.core.imports import imported_lazily, without_the_packages_own_code
 from medreview.core.records.dates import find_dates
 from medreview.core.records.patterns import PatternSet
 from medreview.core.records.text import sentence_at, unflatten
@@ -127,15 +125,17 @@ def _nlp() -> Any:
     The targets are not found again by medspaCy's target matcher: `scan_mentions` already
     found them, and they are handed to ConText as the sentence's entities.
     """
-    # spaCy logs and warns at import; a case run must not print them. (PyRuSH, which logs
-    # through loguru, is never imported: `medspacy_context_alone`.)
+    # spaCy logs and warns at import; a case run must not print them.
     logging.getLogger("spacy").setLevel(logging.ERROR)
     with (
         warnings.catch_warnings(),
         imported_lazily("nltk"),
         imported_lazily("langcodes"),
         spacy_without_its_command_line(),
-        medspacy_context_alone(),
+        # medspaCy's package imports every component it has (PyRuSH's sentence splitter and
+        # its logging library, pySBD, the sectionizer, database readers): we use ConText,
+        # which registers itself with spaCy and sets its own extensions.
+        without_the_packages_own_code("medspacy"),
     ):
         warnings.simplefilter("ignore")
         import spacy
@@ -160,42 +160,6 @@ def _nlp() -> Any:
     ]
     context.add(theirs + mine)
     return nlp
-
-
-@contextmanager
-def imported_lazily(name: str) -> Iterator[None]:
-    """Within the block, importing module `name` runs none of its code: that runs on the
-    first use of one of its attributes (the standard library's `importlib.util.LazyLoader`).
-
-    medspaCy imports QuickUMLS, whose matcher we never use, and QuickUMLS imports NLTK, which
-    imports SciPy's statistics: a second of a case's run for nothing. spaCy imports langcodes
-    (compiling a regular expression of every language tag) to match a language code it does
-    not know, which `spacy.blank("en")` never asks. The lazy loader is
-    handed out when the module is first imported, rather than put into `sys.modules` ahead
-    of it as the documentation's recipe does, because Python 3.11 reads `__spec__` of a module
-    it finds there at every `import` statement, and so would run it at once.
-    """
-
-    class Finder(importlib.abc.MetaPathFinder):
-        def find_spec(
-            self, fullname: str, path: Sequence[str] | None, target: Any = None
-        ) -> importlib.machinery.ModuleSpec | None:
-            if fullname != name:
-                return None
-            sys.meta_path.remove(self)  # once: the module's own imports are found as usual
-            spec = importlib.util.find_spec(fullname)
-            if spec is not None and spec.loader is not None:
-                spec.loader = importlib.util.LazyLoader(spec.loader)
-            return spec
-
-    finder = Finder()
-    if name not in sys.modules:
-        sys.meta_path.insert(0, finder)
-    try:
-        yield
-    finally:
-        if finder in sys.meta_path:
-            sys.meta_path.remove(finder)
 
 
 @contextmanager
@@ -230,35 +194,6 @@ def spacy_without_its_command_line() -> Iterator[None]:
         spacy = sys.modules.get("spacy")
         if spacy is not None and getattr(spacy, "cli", None) is stand_ins["spacy.cli"]:
             delattr(spacy, "cli")
-
-
-@contextmanager
-def medspacy_context_alone() -> Iterator[None]:
-    """Within the block, importing `medspacy.context` does not import medspaCy's other parts.
-
-    medspaCy's package imports every component it has (PyRuSH's sentence splitter with its
-    logging library, pySBD, the sectionizer, database readers) before any one of them; we use
-    ConText alone, which registers itself with spaCy and sets its own extensions. While it is
-    imported, `medspacy` is a stand-in package over the same folder, so that only the modules
-    ConText needs run; it is removed afterwards, and a later `import medspacy` runs the real
-    one (which finds ConText loaded already).
-    """
-    if "medspacy" in sys.modules:
-        yield
-        return
-    spec = importlib.util.find_spec("medspacy")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
-        yield
-        return
-    stand_in = types.ModuleType("medspacy")
-    stand_in.__path__ = list(spec.submodule_search_locations)
-    stand_in.__spec__ = spec
-    sys.modules["medspacy"] = stand_in
-    try:
-        yield
-    finally:
-        if sys.modules.get("medspacy") is stand_in:
-            del sys.modules["medspacy"]
 
 
 def _wording(nlp: Any, rule: Any) -> tuple[str, ...] | None:
