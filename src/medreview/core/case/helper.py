@@ -35,6 +35,10 @@ def context_in_a_helper() -> Iterator[None]:
     ):
         yield
         return
+    # NumPy serves both (spaCy there, the near-duplicate fingerprints here): it loads once,
+    # before the fork.
+    import numpy  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     here, there = context.Pipe()
     helper = context.Process(target=_serve_sentences, args=(there,), daemon=True)

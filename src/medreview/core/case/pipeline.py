@@ -128,7 +128,7 @@ def analyse(
 def _read_ahead(documents: Sequence[Document]) -> None:
     """The sentences the gap audit may ask ConText about, handed over as soon as their
     documents are built (where ConText reads in a helper process, it reads them meanwhile)."""
-    language.read_ahead(m.sentence for d in documents if d.live for m in d.mentions if not m.read)
+    language.read_ahead(m.sentence for d in documents for m in gaps.may_ask(d) if not m.read)
 
 
 def _corrected(documents: Sequence[Document], corrections: Corrections) -> Sequence[Document]:

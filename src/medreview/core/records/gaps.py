@@ -116,6 +116,20 @@ def audit(
     return tuple(gaps)
 
 
+def may_ask(document: Document) -> list[Mention]:
+    """The mentions of one document whose status the audit may ask ConText for, known before
+    the other documents are (a superset of what it asks: whether a report answers a study
+    depends on them all); a case that reads them ahead reads little in vain."""
+    if not document.live or document.kind in NO_ORDERS_IN:
+        return []
+    return [
+        m
+        for m in document.mentions
+        if m.category in ("study", "surgery", "fce") or (m.category == "referral" and m.subtype)
+        if not (m.subtype == "labs" and document.kind in ("emergency_record", "discharge_summary"))
+    ]
+
+
 def _candidates(docs: Iterable[Document], category: str) -> list[_Cited]:
     """The mentions of a category in documents that can order or cite, in date order, unread."""
     found = [

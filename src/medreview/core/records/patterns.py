@@ -50,7 +50,7 @@ class PatternSet:
         searches."""
         self.regexes = tuple(regexes)
         self._supersets = dict(supersets or {})
-        self._widths = tuple(_max_width(r) for r in self.regexes)
+        self._widths = _widths(self.regexes)
         self._db: Any = None
         self._exact: frozenset[int] = frozenset()  # a report is a match
         self._starts: frozenset[int] = frozenset()  # a report's start is no later than a match's
@@ -304,6 +304,26 @@ def _store(
     regexes: Sequence[re.Pattern[str]], wanted: list[int], db: Any, flags: list[int | None]
 ) -> None:
     kept.write(_kept_name(regexes, wanted), json.dumps(flags).encode() + b"\n" + _hs.dumpb(db))
+
+
+def _widths(regexes: Sequence[re.Pattern[str]]) -> tuple[int, ...]:
+    """The widest match of each pattern: parsing them all again takes tens of milliseconds,
+    so the widths are kept on disk with the databases."""
+    key = hashlib.sha256(
+        "\x00".join(f"{r.flags}:{r.pattern}" for r in regexes).encode()
+    ).hexdigest()[:24]
+    name = f"widths-{key}.json"
+    content = kept.read(name)
+    if content is not None:
+        try:
+            widths = json.loads(content)
+            if len(widths) == len(regexes) and all(isinstance(w, int) for w in widths):
+                return tuple(widths)
+        except ValueError:
+            pass  # unreadable: worked out again
+    found = tuple(_max_width(r) for r in regexes)
+    kept.write(name, json.dumps(found).encode())
+    return found
 
 
 def _max_width(regex: re.Pattern[str]) -> int:
