@@ -2,9 +2,11 @@
 
 Loading ConText (spaCy, medspaCy and their rules) takes more than half a second, as long as
 reading a case of a few records, and a case needs it only at the end, for the sentences its
-gap rules ask about. `medreview triage` forks the helper before it imports anything else, so
-that the helper loads ConText on another core while this process imports the records rules
-and reads the records; this process never loads it.
+gap rules ask about. `medreview triage` forks the helper before it imports the records rules
+(NumPy, which both processes use, comes first), so that the helper loads ConText on another
+core while this process imports the rules and reads the records; this process never loads
+it. The sentences the audit may ask about are handed over as their documents are built
+(`language.read_ahead`), and read by the helper meanwhile.
 
 This module imports nothing of the project at its top: what the fork copies is the
 interpreter and the command line, nothing the helper would have to wait for.

@@ -63,8 +63,8 @@ def pool(workers: int) -> Iterator[Executor | None]:
 
 def _shared_pool(workers: int) -> ProcessPoolExecutor:
     global _pool
-    # Under `helper.context_in_a_helper` the helper reads ConText's sentences: the workers need not
-    # inherit ConText, and this process does not wait to load it before forking them.
+    # Under `helper.context_in_a_helper` the helper reads ConText's sentences: the workers
+    # need not inherit ConText, and this process does not wait to load it before forking them.
     with_context = not language.reads_elsewhere()
     if _pool is not None and _pool[:2] == (os.getpid(), workers) and (_pool[3] or not with_context):
         return _pool[2]
