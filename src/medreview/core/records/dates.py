@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from medreview.core.records.patterns import PatternSet
+from medreview.core.records.text import is_fax_header
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -57,7 +58,7 @@ DISCHARGE_LABEL = re.compile(
 )
 # Dates that are never the visit: birth, injury, onset, signatures, stamps.
 EXCLUDED_LABEL = re.compile(
-    r"(?:\bDOB|birth|born|\bDOI|injury|accident|\bloss|onset|illness|signed|dated|printed|"
+    r"(?:\bD\.?\s?O\.?\s?B\b|birth|born|\bDOI|injury|accident|\bloss|onset|illness|signed|dated|printed|"
     r"faxed|received|\bfax|\bRx|prescription|referral|\bsince|through|\bthru|\bto|effective|"
     r"expir\w*|authoriz\w*|last\s+seen|previous|prior)"
     r"[^\n\d]{0,14}$",
@@ -203,7 +204,9 @@ def _is_fax_line(text: str, index: int) -> bool:
     start = text.rfind("\n", 0, index) + 1
     end = text.find("\n", index)
     line = text[start : end if end >= 0 else len(text)]
-    return bool(FAX_LINE.search(line)) and start < _nth_line_end(text, 3) + 1
+    return (bool(FAX_LINE.search(line)) or is_fax_header(line)) and start < _nth_line_end(
+        text, 3
+    ) + 1
 
 
 def _nth_line_end(text: str, n: int) -> int:

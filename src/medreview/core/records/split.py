@@ -16,6 +16,7 @@ from datetime import date
 from medreview.core.reading.model import Page, SourceDocument
 from medreview.core.records.classify import extract_provider, same_provider, title_kind
 from medreview.core.records.dates import service_date
+from medreview.core.records.heads import Head, page_head
 from medreview.core.records.text import is_fax_header
 
 _MARK = re.compile(
@@ -48,6 +49,7 @@ class PageFacts:
     # A page without a title is dated only if its date is needed (it opens a document, or
     # the document has no date yet): most are not, and dating costs.
     dated: bool = True
+    head: Head | None = None  # the letterhead, patient line, provider and date it opens with
 
 
 EDGE_CHARS = 600  # enough for the edge lines of a page of ordinary lines
@@ -93,14 +95,17 @@ def page_facts(page: Page) -> PageFacts:
         mark = (k_i, n_i)
         break
     kind, score = title_kind(page.text)
+    opens = page_head(page.text)
     head = page.text[:HEAD_CHARS]
+    known = bool(kind or opens)
     return PageFacts(
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
         title=kind if score >= TITLE_SCORE else None,
-        day=service_date(head) if kind else None,
-        author=extract_provider(head) if kind else None,
-        dated=bool(kind),
+        day=service_date(head) if known else None,
+        author=extract_provider(head) if known else None,
+        dated=known,
+        head=opens,
     )
 
 
@@ -184,6 +189,7 @@ class PacketSplitter:
                 current.title or here.title,
                 current.day or here.day,
                 current.author or here.author,
+                head=current.head or here.head,
             )
         self._pages.append(page)
         self._prev = here
@@ -208,6 +214,8 @@ def _starts_document(prev: PageFacts, here: PageFacts, current: PageFacts) -> bo
         return True
     if prev.continued:
         return False
+    if here.head is not None and (current.head is None or here.head.differs_from(current.head)):
+        return True
     if here.title is None:
         return False
     if here.title != current.title:

@@ -19,6 +19,24 @@ _FAX_DATE_TIME_PAGE = re.compile(
 )
 
 
+# Any other stamp a fax machine prints: a short line that holds a date, a time of day and a
+# page count or a telephone number, and no sentence ("Dec 01 2026 02:32PM Riverside Ortho
+# (555) 123-4567 p.3", "12-01-26 14:32 PAGE 3 OF 27").
+_STAMP_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d-\d\d-\d\d\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ -]+\d{1,2},?[ -]+\d{2,4}\b"
+    r"|\b\d{1,2}[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ -]+\d{2,4}\b",
+    re.I,
+)
+_STAMP_TIME = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?::\d\d)?(?![\d:])")
+_STAMP_COUNT_OR_PHONE = re.compile(
+    r"\bp(?:g|age)?\.?[ \t]*#?[ \t]*\d{1,4}\b|\b\d{1,4}[ \t]+of[ \t]+\d{1,4}[ \t]*$|\b0\d\d/\d{3}\b"
+    r"|\(?\b\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b|\b\d{10}\b",
+    re.I,
+)
+_PROSE_WORDS = re.compile(r"\b[a-z]{3,}\b")
+
+
 def unflatten(text: str) -> str:
     """Put back the line breaks of a note flattened onto a single line."""
     if len(text) > 300 and text.count("\n") < 3:
@@ -39,6 +57,17 @@ def is_fax_header(line: str) -> bool:
         or ("to" in low and "p" in low and "/" in line and _FAX_TO_PAGE.search(line))
         or ("fax" in low and ":" in line and _FAX_TIME.search(line))
         or (line.lstrip()[:1].isdecimal() and _FAX_DATE_TIME_PAGE.search(line))
+        or _is_other_stamp(line)
+    )
+
+
+def _is_other_stamp(line: str) -> bool:
+    return bool(
+        ":" in line
+        and _STAMP_TIME.search(line)
+        and _STAMP_DATE.search(line)
+        and _STAMP_COUNT_OR_PHONE.search(_STAMP_TIME.sub(" ", _STAMP_DATE.sub(" ", line)))
+        and len(_PROSE_WORDS.findall(line)) <= 3
     )
 
 

@@ -1,0 +1,153 @@
+"""What opens a document in a packet: a letterhead, a patient line, a provider, a date of service.
+
+A clinic prints its letterhead (its name, address, telephone) at the top of a note's first page,
+then says whose note it is (a patient line: name, date of birth, claim number), who saw the
+patient and when. A page that only goes on with the text (a continuation page) carries none
+of these, beyond the fax machine's stamp. A page opens a document's head when its first lines
+hold two of these signs, or a patient line with a date of birth, or a date-of-service line
+of its own: the way a person leafing through a fax packet sees where a note begins.
+
+Two heads are of different documents when a part both state differs (the facility, the
+provider, the date of service, the patient), or when the later one has a letterhead the earlier
+lacks; a letterhead repeated on every page of one note is the same head.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+
+from medreview.core.records.classify import extract_provider, surname
+from medreview.core.records.dates import service_date
+from medreview.core.records.text import is_fax_header
+
+HEAD_LINES = 10  # a head is in the first lines of a page, after the fax stamp
+LINE_CHARS = 160
+
+_ADDRESS = re.compile(
+    r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?[A-Za-z0-9][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,4}\s+"
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|parkway|pkwy|"
+    r"court|ct|place|pl|highway|hwy|circle|cir|plaza|square|sq|pike|trail|terrace)\b\.?"
+    r"|\b(?:suite|ste\.?|floor|building|bldg\.?|p\.?\s?o\.?\s+box)\s*#?\s*\w+"
+    r"|\b[A-Z][A-Za-z.' -]{1,30},\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b",
+    re.I,
+)
+_PHONE = re.compile(
+    r"(?:\b(?:phone|tel|telephone|ph|fax|f|t|p)\b\.?\s*:?\s*)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b",
+    re.I,
+)
+_PATIENT = re.compile(
+    r"^\W*(?:patient(?:'s)?(?:\s+name)?|pt\.?(?:\s+name)?|name|re|regarding|claimant|"
+    r"injured\s+worker|employee|member|client)\s*[:#]",
+    re.I,
+)
+_BIRTH = re.compile(r"\bD\.?\s?O\.?\s?B\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn\b", re.I)
+_SERVICE_LINE = re.compile(
+    r"^\W*(?:date\s+of\s+(?:service|visit|exam(?:ination)?|evaluation|consult(?:ation)?|"
+    r"procedure|surgery|operation|study|encounter|admission)|DOS|service\s+date|"
+    r"(?:visit|exam(?:ination)?|encounter|procedure|study|admission)\s+date|date)\b\W{0,3}\s*\S",
+    re.I,
+)
+_PROVIDER_LINE = re.compile(
+    r"^\W*(?:(?:treating|attending|rendering|examining|consulting|interpreting|performing)\s+)?"
+    r"(?:physician|provider|doctor|surgeon|therapist|clinician|radiologist|seen\s+by|"
+    r"dictated\s+by|author)\s*:",
+    re.I,
+)
+# The lines that are the head's parts rather than the facility's name.
+_NOT_FACILITY = re.compile(r"\d|:|^\W*(?:patient|re|name|dob|date|provider|physician|page)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A page's document head: the facility that printed it, its provider, date and patient."""
+
+    facility: str | None
+    provider: str | None
+    day: date | None
+    patient: str | None
+    letterhead: bool
+
+    def differs_from(self, other: Head) -> bool:
+        """Whether this head opens another document than `other`'s."""
+        if self.letterhead and not other.letterhead:
+            return True
+        if self.facility and other.facility and not _similar(self.facility, other.facility):
+            return True
+        if self.provider and other.provider and surname(self.provider) != surname(other.provider):
+            return True
+        if self.day and other.day and self.day != other.day:
+            return True
+        return bool(self.patient and other.patient and not _similar(self.patient, other.patient))
+
+
+def page_head(text: str) -> Head | None:
+    """The document head a page opens with, or None (a continuation page, a form, a bill)."""
+    lines = _head_lines(text)
+    if not lines:
+        return None
+    address = phone = patient = birth = service = provider_line = False
+    patient_name = None
+    for i, line in enumerate(lines):
+        address = address or bool(_ADDRESS.search(line))
+        phone = phone or bool(_PHONE.search(line))
+        if _PATIENT.match(line):
+            patient = True
+            patient_name = patient_name or _patient_name(line)
+        birth = birth or bool(_BIRTH.search(line))
+        service = service or (i < 6 and bool(_SERVICE_LINE.match(line)))
+        provider_line = provider_line or bool(_PROVIDER_LINE.match(line))
+    letterhead = address or phone
+    signs = sum((letterhead, patient or birth, service, provider_line))
+    if signs < 2 and not (patient and birth) and not service:
+        return None
+    block = "\n".join(lines)
+    return Head(
+        facility=_facility(lines) if letterhead else None,
+        provider=extract_provider(block),
+        day=service_date(block),
+        patient=patient_name,
+        letterhead=letterhead,
+    )
+
+
+def _head_lines(text: str) -> list[str]:
+    out: list[str] = []
+    for line in text[: LINE_CHARS * (HEAD_LINES + 3)].splitlines():
+        if not line.strip():
+            continue
+        if not out and is_fax_header(line):
+            continue
+        out.append(line.strip()[:LINE_CHARS])
+        if len(out) == HEAD_LINES:
+            break
+    return out
+
+
+def _facility(lines: list[str]) -> str | None:
+    for line in lines[:4]:
+        if not _NOT_FACILITY.search(line) and len(line.split()) >= 2:
+            return _key(line)
+    return None
+
+
+_NAME_AFTER_LABEL = re.compile(
+    r"[:#]\s*(?P<name>[A-Za-z][A-Za-z,.' -]{2,60}?)(?=\s{2,}|\s+\w+\s*[:#]|\s*\bD\.?O\.?B|$)"
+)
+
+
+def _patient_name(line: str) -> str | None:
+    m = _NAME_AFTER_LABEL.search(line)
+    # "DOE, JANE" and "Jane Doe" are one patient: the words are compared, not their order.
+    return " ".join(sorted(_key(m.group("name")).split())) if m else None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def _similar(a: str, b: str) -> bool:
+    # Scans read the same letterhead with a letter or two wrong.
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.85
