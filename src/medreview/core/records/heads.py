@@ -15,29 +15,28 @@ lacks; a letterhead repeated on every page of one note is the same head.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from difflib import SequenceMatcher
 
-from medreview.core.records.classify import extract_provider, surname
-from medreview.core.records.dates import service_date
+from medreview.core.records.classify import surname
 from medreview.core.records.text import is_fax_header
 
 HEAD_LINES = 10  # a head is in the first lines of a page, after the fax stamp
 LINE_CHARS = 160
 
+# Each sign begins with the character named in its lookahead (a digit, a comma, a letter of
+# its first word): the engine then tries it only there, which a page's head lines allow.
 _ADDRESS = re.compile(
-    r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?[A-Za-z0-9][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,4}\s+"
+    r"(?=\d)(?<![\d/.:-])\d{1,6}\s+(?:[NSEW]\.?\s+)?[A-Za-z0-9][\w.'-]*(?:\s+[A-Za-z][\w.'-]*){0,4}\s+"
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|parkway|pkwy|"
     r"court|ct|place|pl|highway|hwy|circle|cir|plaza|square|sq|pike|trail|terrace)\b\.?"
-    r"|\b(?:suite|ste\.?|floor|building|bldg\.?|p\.?\s?o\.?\s+box)\s*#?\s*\w+"
-    r"|\b[A-Z][A-Za-z.' -]{1,30},\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b",
+    r"|(?=[SsFfBbPp])\b(?:suite|ste\.?|floor|building|bldg\.?|p\.?\s?o\.?\s+box)\s*#?\s*\d+"
+    r"|(?=,),\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b",
     re.I,
 )
-_PHONE = re.compile(
-    r"(?:\b(?:phone|tel|telephone|ph|fax|f|t|p)\b\.?\s*:?\s*)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b",
-    re.I,
-)
+_PHONE = re.compile(r"(?=[(\d])(?<!\d)\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
+_DIGIT = re.compile(r"\d")
 _PATIENT = re.compile(
     r"^\W*(?:patient(?:'s)?(?:\s+name)?|pt\.?(?:\s+name)?|name|re|regarding|claimant|"
     r"injured\s+worker|employee|member|client)\s*[:#]",
@@ -84,15 +83,17 @@ class Head:
 
 
 def page_head(text: str) -> Head | None:
-    """The document head a page opens with, or None (a continuation page, a form, a bill)."""
+    """The document head a page opens with, or None (a continuation page, a form, a bill);
+    its provider and date are left to `dated_head`."""
     lines = _head_lines(text)
     if not lines:
         return None
     address = phone = patient = birth = service = provider_line = False
     patient_name = None
     for i, line in enumerate(lines):
-        address = address or bool(_ADDRESS.search(line))
-        phone = phone or bool(_PHONE.search(line))
+        if _DIGIT.search(line):  # an address and a telephone number hold digits
+            address = address or bool(_ADDRESS.search(line))
+            phone = phone or bool(_PHONE.search(line))
         if _PATIENT.match(line):
             patient = True
             patient_name = patient_name or _patient_name(line)
@@ -103,14 +104,19 @@ def page_head(text: str) -> Head | None:
     signs = sum((letterhead, patient or birth, service, provider_line))
     if signs < 2 and not (patient and birth) and not service:
         return None
-    block = "\n".join(lines)
     return Head(
         facility=_facility(lines) if letterhead else None,
-        provider=extract_provider(block),
-        day=service_date(block),
+        provider=None,
+        day=None,
         patient=patient_name,
         letterhead=letterhead,
     )
+
+
+def dated_head(head: Head | None, provider: str | None, day: date | None) -> Head | None:
+    """The head with the provider and date of service its page states (read once, by the
+    splitter, from the page's head)."""
+    return None if head is None else replace(head, provider=provider, day=day)
 
 
 def _head_lines(text: str) -> list[str]:

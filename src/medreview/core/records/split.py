@@ -16,7 +16,7 @@ from datetime import date
 from medreview.core.reading.model import Page, SourceDocument
 from medreview.core.records.classify import extract_provider, same_provider, title_kind
 from medreview.core.records.dates import service_date
-from medreview.core.records.heads import Head, page_head
+from medreview.core.records.heads import Head, dated_head, page_head
 from medreview.core.records.text import is_fax_header
 
 _MARK = re.compile(
@@ -95,17 +95,20 @@ def page_facts(page: Page) -> PageFacts:
         mark = (k_i, n_i)
         break
     kind, score = title_kind(page.text)
-    opens = page_head(page.text)
+    # A page that numbers itself past its first is a continuation whatever its head says.
+    opens = page_head(page.text) if mark is None or mark[0] == 1 else None
     head = page.text[:HEAD_CHARS]
     known = bool(kind or opens)
+    day = service_date(head) if known else None
+    author = extract_provider(head) if known else None
     return PageFacts(
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
         title=kind if score >= TITLE_SCORE else None,
-        day=service_date(head) if known else None,
-        author=extract_provider(head) if known else None,
+        day=day,
+        author=author,
         dated=known,
-        head=opens,
+        head=dated_head(opens, author, day),
     )
 
 
