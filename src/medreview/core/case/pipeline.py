@@ -30,6 +30,7 @@ from medreview.core.records.billing import count_service_lines, read_bill_lines
 from medreview.core.records.classify import classify_kind, extract_provider, single_date
 from medreview.core.records.dates import filename_date, service_date
 from medreview.core.records.duplicates import Comparable, find_duplicates, fingerprint
+from medreview.core.records.heads import without_head
 from medreview.core.records.model import Corrections, Document, Gap
 from medreview.core.records.split import split_packet
 from medreview.core.records.text import header_zone, unflatten
@@ -201,7 +202,7 @@ def build_document(
         )
     text = "\f".join(p.text for p in src.pages)
     service_lines = count_service_lines(text)
-    kind = classify_kind(text, billing_lines=service_lines, hint=src.hints.kind).kind
+    kind = classify_kind(without_head(text), billing_lines=service_lines, hint=src.hints.kind).kind
     bill_lines = (
         read_bill_lines([(p.number, p.text) for p in src.pages], src.file)
         if kind == "billing"

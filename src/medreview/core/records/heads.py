@@ -119,6 +119,33 @@ def dated_head(head: Head | None, provider: str | None, day: date | None) -> Hea
     return None if head is None else replace(head, provider=provider, day=day)
 
 
+def without_head(text: str) -> str:
+    """The text without the head's address, telephone, patient, provider and date lines: they
+    say whose note it is, not what it is, and would push its title out of its first lines."""
+    lines = text.split("\n")
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > HEAD_LINES + 1:
+            break
+        if _is_head_line(line.strip()):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def _is_head_line(line: str) -> bool:
+    if _DIGIT.search(line) and (_ADDRESS.search(line) or _PHONE.search(line)):
+        return True
+    return bool(
+        _PATIENT.match(line)
+        or _BIRTH.search(line)
+        or _SERVICE_LINE.match(line)
+        or _PROVIDER_LINE.match(line)
+    )
+
+
 def _head_lines(text: str) -> list[str]:
     out: list[str] = []
     for line in text[: LINE_CHARS * (HEAD_LINES + 3)].splitlines():

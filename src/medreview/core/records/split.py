@@ -16,7 +16,7 @@ from datetime import date
 from medreview.core.reading.model import Page, SourceDocument
 from medreview.core.records.classify import extract_provider, same_provider, title_kind
 from medreview.core.records.dates import service_date
-from medreview.core.records.heads import Head, dated_head, page_head
+from medreview.core.records.heads import Head, dated_head, page_head, without_head
 from medreview.core.records.text import is_fax_header
 
 _MARK = re.compile(
@@ -94,7 +94,7 @@ def page_facts(page: Page) -> PageFacts:
             continue
         mark = (k_i, n_i)
         break
-    kind, score = title_kind(page.text)
+    kind, score = title_kind(without_head(page.text))
     # A page that numbers itself past its first is a continuation whatever its head says.
     opens = page_head(page.text) if mark is None or mark[0] == 1 else None
     head = page.text[:HEAD_CHARS]
