@@ -70,6 +70,11 @@ INJURY_CONTEXT = re.compile(
     r"onset|began|started|since|occurred|happened|hurt)\b[^\n\d]{0,40}$",
     re.IGNORECASE,
 )
+# A line naming the patient: a date on it, unless labelled the visit's, is the birth date
+# ("Patient: Jane Doe (03/26/1954)  MRN 125357").
+PATIENT_LINE = re.compile(
+    r"\s*(?:patient(?:'s)?(?:\s+name)?|pt\.?|name|re|claimant|employee)\s*[:#]", re.IGNORECASE
+)
 FAX_LINE = re.compile(
     r"\bFROM\s*:|\bTO\s*:|\bfax\b|\bP\.?\s*\d+\s*/\s*\d+\b|\bpage\s+\d+\s+of\s+\d+\b.*\bfax", re.I
 )
@@ -194,6 +199,7 @@ def service_date(text: str, *, discharge: bool = False) -> date | None:
             EXCLUDED_LABEL.search(before)
             or INJURY_CONTEXT.search(before)
             or _is_fax_line(text, d.start)
+            or PATIENT_LINE.match(text, text.rfind("\n", 0, d.start) + 1)
         ):
             continue
         return d.value
