@@ -135,6 +135,20 @@ def without_head(text: str) -> str:
     return "\n".join(lines)
 
 
+_HEADING = re.compile(r"[A-Z][A-Z0-9 ,/&()'.-]{2,60}:|[^a-z]*[A-Z]{2}[^a-z]*$")
+
+
+def opens_fresh(text: str) -> bool:
+    """Whether the text after the page's head begins anew, with a heading or a title in
+    capitals (a new note's first section), rather than going on with a sentence."""
+    lines = [ln.strip() for ln in text[: LINE_CHARS * (HEAD_LINES + 4)].split("\n") if ln.strip()]
+    lines = lines[: HEAD_LINES + 2]
+    last = max((i for i, ln in enumerate(lines) if _is_head_line(ln)), default=None)
+    if last is None or last + 1 >= len(lines):
+        return False
+    return bool(_HEADING.match(lines[last + 1]))
+
+
 def _is_head_line(line: str) -> bool:
     if _DIGIT.search(line) and (_ADDRESS.search(line) or _PHONE.search(line)):
         return True

@@ -16,7 +16,13 @@ from datetime import date
 from medreview.core.reading.model import Page, SourceDocument
 from medreview.core.records.classify import extract_provider, same_provider, title_kind
 from medreview.core.records.dates import service_date
-from medreview.core.records.heads import Head, dated_head, page_head, without_head
+from medreview.core.records.heads import (
+    Head,
+    dated_head,
+    opens_fresh,
+    page_head,
+    without_head,
+)
 from medreview.core.records.text import is_fax_header
 
 _MARK = re.compile(
@@ -31,6 +37,10 @@ _CONTINUED = re.compile(
     re.I | re.M,
 )
 TITLE_SCORE = 5
+# A page's last line that ends a note: a full stop, or a signature.
+_ENDS = re.compile(
+    r"[.!?)\]]\s*$|\b(?:signed|dictated|transcribed|attested)\b|,\s*(?:M\.?D|D\.?O)\.?\s*$", re.I
+)
 # "Pain 6/10", "VAS 3/10": scores, not page numbers.
 _SCORE_LINE = re.compile(r"\b(pain|vas|nrs|score|scale|rated?|rating|level)\b", re.I)
 EDGE_LINES = 3
@@ -50,6 +60,8 @@ class PageFacts:
     # the document has no date yet): most are not, and dating costs.
     dated: bool = True
     head: Head | None = None  # the letterhead, patient line, provider and date it opens with
+    fresh: bool = False  # its head is followed by a heading or title, not a sentence going on
+    ends: bool = False  # its last line ends a sentence or signs the note
 
 
 EDGE_CHARS = 600  # enough for the edge lines of a page of ordinary lines
@@ -101,6 +113,7 @@ def page_facts(page: Page) -> PageFacts:
     known = bool(kind or opens)
     day = service_date(head) if known else None
     author = extract_provider(head) if known else None
+    last = [ln for ln in _edges(page.text).splitlines() if not _MARK.search(ln)][-1:]
     return PageFacts(
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
@@ -109,6 +122,8 @@ def page_facts(page: Page) -> PageFacts:
         author=author,
         dated=known,
         head=dated_head(opens, author, day),
+        fresh=opens is not None and opens_fresh(page.text),
+        ends=bool(last and _ENDS.search(last[0])),
     )
 
 
@@ -219,6 +234,8 @@ def _starts_document(prev: PageFacts, here: PageFacts, current: PageFacts) -> bo
         return False
     if here.head is not None and (current.head is None or here.head.differs_from(current.head)):
         return True
+    if here.head is not None and here.fresh and prev.ends:
+        return True  # the same head again, over a note begun anew after one that ended
     if here.title is None:
         return False
     if here.title != current.title:
