@@ -11,7 +11,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import assignment, cli, fhir, memory, mtsamples_kinds, network, ocr, text_pdf, triage
+from bench import (
+    assignment,
+    cli,
+    fax_packets,
+    fhir,
+    memory,
+    mtsamples_kinds,
+    network,
+    ocr,
+    text_pdf,
+    triage,
+)
 from bench.measure import Outcome, table
 
 BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
@@ -24,6 +35,10 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
     "kinds": ("Document kinds on every note of the MTSamples categories", mtsamples_kinds.run),
     "fhir": ("A FHIR bulk export's notes read", fhir.run),
     "cli": ("The command line as whole processes: --help, a few records, 600 pages", cli.run),
+    "fax-packets": (
+        "Fax packets of MTSamples notes: starts, kinds, dates, copies",
+        fax_packets.run,
+    ),
 }
 
 
