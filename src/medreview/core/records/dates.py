@@ -46,12 +46,15 @@ SERVICE_LABEL = re.compile(
     r"(?:dates?\s+of\s+(?:the\s+)?(?:service|visit|exam(?:ination)?|evaluation|re-?evaluation|"
     r"consult(?:ation)?|procedure|surgery|operation|study|encounter|report|admission|discharge)"
     r"|\bDOS|service\s+date|(?:visit|exam(?:ination)?|evaluation|consult(?:ation)?|procedure|"
-    r"surgery|operation|study|encounter|report|admission|discharge|test)\s+date|arrival|arrived|"
+    r"surgery|operation|study|encounter|report|admission|discharge|test)\s+date\b|arrival|arrived|"
     r"admitted|discharged|date\s+completed|completed\s+on|seen\s+on|examination\s+of|visit\s+of|"
     r"evaluated\s+on|examined\s+on)"
     r"[^\n\d]{0,12}$",
     re.IGNORECASE,
 )
+# A header's bare "Date:", at the start of a line or after a gap ("Provider: X   Date: ...").
+DATE_LABEL = re.compile(r"(?:^|\s\s|\|)\s*date\s*[:#]\s*$", re.IGNORECASE)
+SERVICE_OR_DATE_LABEL = re.compile(f"{SERVICE_LABEL.pattern}|{DATE_LABEL.pattern}", re.IGNORECASE)
 DISCHARGE_LABEL = re.compile(
     r"(?:discharge\s+date|date\s+of\s+discharge|discharged(?:\s+on)?)[^\n\d]{0,12}$",
     re.IGNORECASE,
@@ -171,7 +174,7 @@ def _to_date(m: re.Match[str]) -> date | None:
 
 
 def _line_before(text: str, index: int) -> str:
-    start = text.rfind("\n", 0, index) + 1
+    start = max(text.rfind("\n", 0, index), text.rfind("\f", 0, index)) + 1
     return text[max(start, index - 60) : index]
 
 
@@ -179,18 +182,21 @@ SEARCH_CHARS = 3000  # a record states its date of service at its head
 
 
 def service_date(text: str, *, discharge: bool = False) -> date | None:
-    """The date of service a record states, by label first, then its header."""
+    """The date of service a record states: labelled in its header, then labelled in its
+    body (the discharge date first, for a discharge summary), then unlabelled in its header.
+    The header goes first: its "Date:" is the note's own, while a body's "seen on" or
+    "discharged on" may tell of an earlier stay."""
     text = text[:SEARCH_CHARS]
     mentions = find_dates(text)
-    if discharge:
-        for d in mentions:
-            if DISCHARGE_LABEL.search(_line_before(text, d.start)):
-                return d.value
-    for d in mentions:
-        before = _line_before(text, d.start)
-        if SERVICE_LABEL.search(before) and not _is_fax_line(text, d.start):
-            return d.value
     header_end = _nth_line_end(text, HEADER_LINES)
+    for in_header in (True, False):
+        zone = [d for d in mentions if (d.start <= header_end) == in_header]
+        labels = [DISCHARGE_LABEL] if discharge else []
+        labels.append(SERVICE_OR_DATE_LABEL if in_header else SERVICE_LABEL)
+        for label in labels:
+            for d in zone:
+                if label.search(_line_before(text, d.start)) and not _is_fax_line(text, d.start):
+                    return d.value
     for d in mentions:
         if d.start > header_end:
             break
@@ -207,12 +213,14 @@ def service_date(text: str, *, discharge: bool = False) -> date | None:
 
 
 def _is_fax_line(text: str, index: int) -> bool:
-    start = text.rfind("\n", 0, index) + 1
+    """Whether the date is on a fax stamp: among the text's first lines, or a later page's
+    first line (the text joins its pages with form feeds)."""
+    newline, feed = text.rfind("\n", 0, index), text.rfind("\f", 0, index)
+    start = max(newline, feed) + 1
     end = text.find("\n", index)
     line = text[start : end if end >= 0 else len(text)]
-    return (bool(FAX_LINE.search(line)) or is_fax_header(line)) and start < _nth_line_end(
-        text, 3
-    ) + 1
+    top = feed > newline or start < _nth_line_end(text, 3) + 1
+    return top and (bool(FAX_LINE.search(line)) or is_fax_header(line))
 
 
 def _nth_line_end(text: str, n: int) -> int:
