@@ -130,7 +130,7 @@ def without_head(text: str) -> str:
         seen += 1
         if seen > HEAD_LINES + 1:
             break
-        if _is_head_line(line.strip()):
+        if _is_head_line(line.strip()) or (seen <= 4 and _is_facility_line(line.strip())):
             lines[i] = ""
     return "\n".join(lines)
 
@@ -147,6 +147,17 @@ def opens_fresh(text: str) -> bool:
     if last is None or last + 1 >= len(lines):
         return False
     return bool(_HEADING.match(lines[last + 1]))
+
+
+_FACILITY_WORD = re.compile(
+    r"\b(?:associates|group|hospital|clinic|cent(?:er|re)|institute|practice|services|"
+    r"physicians|health|medical|partners|specialists|llc|inc|p\.?c|p\.?a)\b\.?\s*$",
+    re.I,
+)
+
+
+def _is_facility_line(line: str) -> bool:
+    return ":" not in line and bool(_FACILITY_WORD.search(line))
 
 
 def _is_head_line(line: str) -> bool:
