@@ -24,6 +24,7 @@ from medreview.core.records.text import is_fax_header
 
 HEAD_LINES = 10  # a head is in the first lines of a page, after the fax stamp
 LINE_CHARS = 160
+LETTERHEAD_LINES = 6  # a letterhead's address and telephone are in a head's first lines
 
 # Each sign begins with the character named in its lookahead (a digit, a comma, a letter of
 # its first word): the engine then tries it only there, which a page's head lines allow.
@@ -85,7 +86,46 @@ class Head:
 def page_head(text: str) -> Head | None:
     """The document head a page opens with, or None (a continuation page, a form, a bill);
     its provider and date are left to `dated_head`."""
-    lines = _head_lines(text)
+    return read_head(text).head
+
+
+@dataclass(frozen=True)
+class PageHead:
+    """What a page's first lines say: its head, its text without the head, and whether the
+    text after the head begins anew (a heading or a title in capitals: a new note's first
+    section) rather than going on with a sentence."""
+
+    head: Head | None
+    text: str
+    fresh: bool
+
+
+def read_head(text: str) -> PageHead:
+    """The page's head, read once. Whether there is one is told line by line until each sign
+    is found; only a page with a head has its lines marked, to leave them out and to see what
+    follows them."""
+    cut = LINE_CHARS * (HEAD_LINES + 4)
+    end = len(text) if len(text) <= cut else text.rfind("\n", 0, cut) + 1
+    raw = text[:end].split("\n")
+    rows = [(i, line.strip()[:LINE_CHARS]) for i, line in enumerate(raw) if line.strip()]
+    stamps = 0
+    while stamps < len(rows) and is_fax_header(rows[stamps][1]):
+        stamps += 1
+    rows = rows[stamps : stamps + HEAD_LINES + 2]
+    head = _head([line for _, line in rows[:HEAD_LINES]])
+    if head is None:
+        return PageHead(None, text, False)
+    marked = [_is_head_line(line, top=k < LETTERHEAD_LINES) for k, (_, line) in enumerate(rows)]
+    for k, (i, line) in enumerate(rows[: HEAD_LINES + 1 - stamps]):
+        if marked[k] or (k + stamps < 4 and _is_facility_line(line)):
+            raw[i] = ""
+    last = max((k for k, m in enumerate(marked) if m), default=None)
+    after = rows[last + 1][1] if last is not None and last + 1 < len(rows) else ""
+    fresh = bool(_HEADING.match(after)) and not _CONTINUED.search(after)
+    return PageHead(head, "\n".join(raw) + text[end:], fresh)
+
+
+def _head(lines: list[str]) -> Head | None:
     if not lines:
         return None
     address = phone = patient = birth = service = provider_line = False
@@ -97,7 +137,7 @@ def page_head(text: str) -> Head | None:
         if _PATIENT.match(line):
             patient = True
             patient_name = patient_name or _patient_name(line)
-        birth = birth or bool(_BIRTH.search(line))
+        birth = birth or (_may_be_birth(line) and bool(_BIRTH.search(line)))
         service = service or (i < 6 and bool(_SERVICE_LINE.match(line)))
         provider_line = provider_line or bool(_PROVIDER_LINE.match(line))
     letterhead = address or phone
@@ -113,6 +153,22 @@ def page_head(text: str) -> Head | None:
     )
 
 
+def _is_head_line(line: str, top: bool) -> bool:
+    """Whether the line is part of a head; an address or a telephone is looked for only at
+    the `top`, where a letterhead prints them (the address is the costliest sign)."""
+    if _PATIENT.match(line) or _SERVICE_LINE.match(line) or _PROVIDER_LINE.match(line):
+        return True
+    if top and _DIGIT.search(line) and (_PHONE.search(line) or _ADDRESS.search(line)):
+        return True
+    return _may_be_birth(line) and _BIRTH.search(line) is not None
+
+
+def _may_be_birth(line: str) -> bool:
+    """Whether the line may name a birth date: the pattern is tried only where it may match."""
+    low = line.lower()
+    return "birth" in low or "born" in low or "dob" in low.replace(".", "").replace(" ", "")
+
+
 def dated_head(head: Head | None, provider: str | None, day: date | None) -> Head | None:
     """The head with the provider and date of service its page states (read once, by the
     splitter, from the page's head)."""
@@ -120,33 +176,14 @@ def dated_head(head: Head | None, provider: str | None, day: date | None) -> Hea
 
 
 def without_head(text: str) -> str:
-    """The text without the head's address, telephone, patient, provider and date lines: they
-    say whose note it is, not what it is, and would push its title out of its first lines."""
-    lines = text.split("\n")
-    seen = 0
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > HEAD_LINES + 1:
-            break
-        if _is_head_line(line.strip()) or (seen <= 4 and _is_facility_line(line.strip())):
-            lines[i] = ""
-    return "\n".join(lines)
+    """The text without its head's lines (the sender's name, its address and telephone, the
+    patient line, the provider and date lines): they say who sent the note and whose it is,
+    not what it is, and would push its title out of its first lines."""
+    return read_head(text).text
 
 
+_CONTINUED = re.compile(r"\bcont(?:inued|'?d)\b", re.I)
 _HEADING = re.compile(r"[A-Z][A-Z0-9 ,/&()'.-]{2,60}:|[^a-z]*[A-Z]{2}[^a-z]*$")
-
-
-def opens_fresh(text: str) -> bool:
-    """Whether the text after the page's head begins anew, with a heading or a title in
-    capitals (a new note's first section), rather than going on with a sentence."""
-    lines = [ln.strip() for ln in text[: LINE_CHARS * (HEAD_LINES + 4)].split("\n") if ln.strip()]
-    lines = lines[: HEAD_LINES + 2]
-    last = max((i for i, ln in enumerate(lines) if _is_head_line(ln)), default=None)
-    if last is None or last + 1 >= len(lines):
-        return False
-    return bool(_HEADING.match(lines[last + 1]))
 
 
 _FACILITY_WORD = re.compile(
@@ -158,30 +195,6 @@ _FACILITY_WORD = re.compile(
 
 def _is_facility_line(line: str) -> bool:
     return ":" not in line and bool(_FACILITY_WORD.search(line))
-
-
-def _is_head_line(line: str) -> bool:
-    if _DIGIT.search(line) and (_ADDRESS.search(line) or _PHONE.search(line)):
-        return True
-    return bool(
-        _PATIENT.match(line)
-        or _BIRTH.search(line)
-        or _SERVICE_LINE.match(line)
-        or _PROVIDER_LINE.match(line)
-    )
-
-
-def _head_lines(text: str) -> list[str]:
-    out: list[str] = []
-    for line in text[: LINE_CHARS * (HEAD_LINES + 3)].splitlines():
-        if not line.strip():
-            continue
-        if not out and is_fax_header(line):
-            continue
-        out.append(line.strip()[:LINE_CHARS])
-        if len(out) == HEAD_LINES:
-            break
-    return out
 
 
 def _facility(lines: list[str]) -> str | None:

@@ -16,13 +16,7 @@ from datetime import date
 from medreview.core.reading.model import Page, SourceDocument
 from medreview.core.records.classify import extract_provider, same_provider, title_kind
 from medreview.core.records.dates import service_date
-from medreview.core.records.heads import (
-    Head,
-    dated_head,
-    opens_fresh,
-    page_head,
-    without_head,
-)
+from medreview.core.records.heads import Head, dated_head, read_head
 from medreview.core.records.text import is_fax_header
 
 _MARK = re.compile(
@@ -88,7 +82,8 @@ def _edge_lines(text: str) -> list[str]:
 
 def page_facts(page: Page) -> PageFacts:
     mark = None
-    for line in _edges(page.text).splitlines():
+    edges = _edges(page.text).splitlines()
+    for line in edges:
         # Every form of page number holds "page", "of" or a slash: the others are skipped
         # before the pattern is tried (half the edge lines of a packet).
         low = line.lower()
@@ -106,14 +101,15 @@ def page_facts(page: Page) -> PageFacts:
             continue
         mark = (k_i, n_i)
         break
-    kind, score = title_kind(without_head(page.text))
     # A page that numbers itself past its first is a continuation whatever its head says.
-    opens = page_head(page.text) if mark is None or mark[0] == 1 else None
+    read = read_head(page.text) if mark is None or mark[0] == 1 else None
+    opens = read.head if read is not None else None
+    kind, score = title_kind(page.text if read is None or opens is None else read.text)
     head = page.text[:HEAD_CHARS]
     known = bool(kind or opens)
     day = service_date(head) if known else None
     author = extract_provider(head) if known else None
-    last = [ln for ln in _edges(page.text).splitlines() if not _MARK.search(ln)][-1:]
+    last = [ln for ln in edges[-2:] if not _MARK.search(ln)][-1:]
     return PageFacts(
         mark=mark,
         continued=bool(_CONTINUED.search(page.text[-400:])),
@@ -122,7 +118,7 @@ def page_facts(page: Page) -> PageFacts:
         author=author,
         dated=known,
         head=dated_head(opens, author, day),
-        fresh=opens is not None and opens_fresh(page.text),
+        fresh=opens is not None and read is not None and read.fresh,
         ends=bool(last and _ENDS.search(last[0])),
     )
 
