@@ -49,3 +49,9 @@ def test_a_note_begun_anew_under_the_same_head_is_another_note(tmp_path: Path) -
 def test_a_head_printed_again_over_text_going_on_is_the_same_note(tmp_path: Path) -> None:
     parts = _split(tmp_path, [HEAD + SECOND, HEAD + GOING_ON, HEAD + FIRST])
     assert parts == [(1, 2), (3, 3)]
+
+
+def test_a_heading_marked_continued_under_the_same_head_is_the_same_note(tmp_path: Path) -> None:
+    going_on = "EXAMINATION (CONTINUED)\n" + GOING_ON * 5  # a page long: "(continued)" at its top
+    parts = _split(tmp_path, [HEAD + FIRST, HEAD + going_on, HEAD + SECOND])
+    assert parts == [(1, 2), (3, 3)]
