@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from medreview.core.records.patterns import PatternSet
-from medreview.core.records.text import is_fax_header
+from medreview.core.records.text import PATIENT_LINE, is_fax_header
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -72,11 +72,6 @@ INJURY_CONTEXT = re.compile(
     r"\b(fell|fall|falling|slipped|tripped|struck|injur\w*|accident|incident|lifting|twisted|"
     r"onset|began|started|since|occurred|happened|hurt)\b[^\n\d]{0,40}$",
     re.IGNORECASE,
-)
-# A line naming the patient: a date on it, unless labelled the visit's, is the birth date
-# ("Patient: Jane Doe (03/26/1954)  MRN 125357").
-PATIENT_LINE = re.compile(
-    r"\s*(?:patient(?:'s)?(?:\s+name)?|pt\.?|name|re|claimant|employee)\s*[:#]", re.IGNORECASE
 )
 FAX_LINE = re.compile(
     r"\bFROM\s*:|\bTO\s*:|\bfax\b|\bP\.?\s*\d+\s*/\s*\d+\b|\bpage\s+\d+\s+of\s+\d+\b.*\bfax", re.I
@@ -173,9 +168,13 @@ def _to_date(m: re.Match[str]) -> date | None:
     return None
 
 
+def _line_start(text: str, index: int) -> int:
+    """Where the line holding `index` starts: the text joins its pages with form feeds."""
+    return max(text.rfind("\n", 0, index), text.rfind("\f", 0, index)) + 1
+
+
 def _line_before(text: str, index: int) -> str:
-    start = max(text.rfind("\n", 0, index), text.rfind("\f", 0, index)) + 1
-    return text[max(start, index - 60) : index]
+    return text[max(_line_start(text, index), index - 60) : index]
 
 
 SEARCH_CHARS = 3000  # a record states its date of service at its head
@@ -205,7 +204,8 @@ def service_date(text: str, *, discharge: bool = False) -> date | None:
             EXCLUDED_LABEL.search(before)
             or INJURY_CONTEXT.search(before)
             or _is_fax_line(text, d.start)
-            or PATIENT_LINE.match(text, text.rfind("\n", 0, d.start) + 1)
+            # The line naming the patient gives the birth date: "Jane Doe (03/26/1954)".
+            or PATIENT_LINE.match(text[_line_start(text, d.start) : d.start])
         ):
             continue
         return d.value
@@ -215,11 +215,10 @@ def service_date(text: str, *, discharge: bool = False) -> date | None:
 def _is_fax_line(text: str, index: int) -> bool:
     """Whether the date is on a fax stamp: among the text's first lines, or a later page's
     first line (the text joins its pages with form feeds)."""
-    newline, feed = text.rfind("\n", 0, index), text.rfind("\f", 0, index)
-    start = max(newline, feed) + 1
+    start = _line_start(text, index)
     end = text.find("\n", index)
     line = text[start : end if end >= 0 else len(text)]
-    top = feed > newline or start < _nth_line_end(text, 3) + 1
+    top = text[start - 1 : start] == "\f" or start < _nth_line_end(text, 3) + 1
     return top and (bool(FAX_LINE.search(line)) or is_fax_header(line))
 
 

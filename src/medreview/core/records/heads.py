@@ -20,11 +20,12 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from medreview.core.records.classify import surname
-from medreview.core.records.text import is_fax_header
+from medreview.core.records.text import PATIENT_LINE, is_fax_header
 
 HEAD_LINES = 10  # a head is in the first lines of a page, after the fax stamp
 LINE_CHARS = 160
 LETTERHEAD_LINES = 6  # a letterhead's address and telephone are in a head's first lines
+FACILITY_LINES = 3  # and the sender's name above them
 
 # Each sign begins with the character named in its lookahead (a digit, a comma, a letter of
 # its first word): the engine then tries it only there, which a page's head lines allow.
@@ -38,11 +39,6 @@ _ADDRESS = re.compile(
 )
 _PHONE = re.compile(r"(?=[(\d])(?<!\d)\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b")
 _DIGIT = re.compile(r"\d")
-_PATIENT = re.compile(
-    r"^\W*(?:patient(?:'s)?(?:\s+name)?|pt\.?(?:\s+name)?|name|re|regarding|claimant|"
-    r"injured\s+worker|employee|member|client)\s*[:#]",
-    re.I,
-)
 _BIRTH = re.compile(r"\bD\.?\s?O\.?\s?B\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn\b", re.I)
 _SERVICE_LINE = re.compile(
     r"^\W*(?:date\s+of\s+(?:service|visit|exam(?:ination)?|evaluation|consult(?:ation)?|"
@@ -83,12 +79,6 @@ class Head:
         return bool(self.patient and other.patient and not _similar(self.patient, other.patient))
 
 
-def page_head(text: str) -> Head | None:
-    """The document head a page opens with, or None (a continuation page, a form, a bill);
-    its provider and date are left to `dated_head`."""
-    return read_head(text).head
-
-
 @dataclass(frozen=True)
 class PageHead:
     """What a page's first lines say: its head, its text without the head, and whether the
@@ -101,7 +91,7 @@ class PageHead:
 
 
 def read_head(text: str) -> PageHead:
-    """The page's head, read once. Whether there is one is told line by line until each sign
+    """The page's head (see the module's docstring), read once. Whether there is one is told line by line until each sign
     is found; only a page with a head has its lines marked, to leave them out and to see what
     follows them."""
     cut = LINE_CHARS * (HEAD_LINES + 4)
@@ -116,12 +106,12 @@ def read_head(text: str) -> PageHead:
     if head is None:
         return PageHead(None, text, False)
     marked = [_is_head_line(line, top=k < LETTERHEAD_LINES) for k, (_, line) in enumerate(rows)]
-    for k, (i, line) in enumerate(rows[: HEAD_LINES + 1 - stamps]):
-        if marked[k] or (k + stamps < 4 and _is_facility_line(line)):
+    for k, ((i, line), head_line) in enumerate(zip(rows, marked, strict=True)):
+        if head_line or (k < FACILITY_LINES and _is_facility_line(line)):
             raw[i] = ""
     last = max((k for k, m in enumerate(marked) if m), default=None)
     after = rows[last + 1][1] if last is not None and last + 1 < len(rows) else ""
-    fresh = bool(_HEADING.match(after)) and not _CONTINUED.search(after)
+    fresh = bool(_HEADING.match(after)) and not _CONTINUED_HEADING.search(after)
     return PageHead(head, "\n".join(raw) + text[end:], fresh)
 
 
@@ -134,7 +124,7 @@ def _head(lines: list[str]) -> Head | None:
         if _DIGIT.search(line):  # an address and a telephone number hold digits
             address = address or bool(_ADDRESS.search(line))
             phone = phone or bool(_PHONE.search(line))
-        if _PATIENT.match(line):
+        if PATIENT_LINE.match(line):
             patient = True
             patient_name = patient_name or _patient_name(line)
         birth = birth or (_may_be_birth(line) and bool(_BIRTH.search(line)))
@@ -156,7 +146,7 @@ def _head(lines: list[str]) -> Head | None:
 def _is_head_line(line: str, top: bool) -> bool:
     """Whether the line is part of a head; an address or a telephone is looked for only at
     the `top`, where a letterhead prints them (the address is the costliest sign)."""
-    if _PATIENT.match(line) or _SERVICE_LINE.match(line) or _PROVIDER_LINE.match(line):
+    if PATIENT_LINE.match(line) or _SERVICE_LINE.match(line) or _PROVIDER_LINE.match(line):
         return True
     if top and _DIGIT.search(line) and (_PHONE.search(line) or _ADDRESS.search(line)):
         return True
@@ -182,7 +172,7 @@ def without_head(text: str) -> str:
     return read_head(text).text
 
 
-_CONTINUED = re.compile(r"\bcont(?:inued|'?d)\b", re.I)
+_CONTINUED_HEADING = re.compile(r"\bcont(?:inued|'?d)\b", re.I)
 _HEADING = re.compile(r"[A-Z][A-Z0-9 ,/&()'.-]{2,60}:|[^a-z]*[A-Z]{2}[^a-z]*$")
 
 

@@ -104,7 +104,7 @@ def page_facts(page: Page) -> PageFacts:
     # A page that numbers itself past its first is a continuation whatever its head says.
     read = read_head(page.text) if mark is None or mark[0] == 1 else None
     opens = read.head if read is not None else None
-    kind, score = title_kind(page.text if read is None or opens is None else read.text)
+    kind, score = title_kind(read.text if read is not None else page.text)
     head = page.text[:HEAD_CHARS]
     known = bool(kind or opens)
     day = service_date(head) if known else None
@@ -118,7 +118,7 @@ def page_facts(page: Page) -> PageFacts:
         author=author,
         dated=known,
         head=dated_head(opens, author, day),
-        fresh=opens is not None and read is not None and read.fresh,
+        fresh=read is not None and read.fresh,
         ends=bool(last and _ENDS.search(last[0])),
     )
 

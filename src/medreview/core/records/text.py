@@ -37,6 +37,14 @@ _STAMP_COUNT_OR_PHONE = re.compile(
 _PROSE_WORDS = re.compile(r"\b[a-z]{3,}\b")
 
 
+# The line naming the patient: "Patient: DOE, JANE", "RE: Jane Doe", "Claimant #: ...".
+PATIENT_LINE = re.compile(
+    r"^\W*(?:patient(?:'s)?(?:\s+name)?|pt\.?(?:\s+name)?|name|re|regarding|claimant|"
+    r"injured\s+worker|employee|member|client)\s*[:#]",
+    re.I,
+)
+
+
 def unflatten(text: str) -> str:
     """Put back the line breaks of a note flattened onto a single line."""
     if len(text) > 300 and text.count("\n") < 3:
