@@ -23,7 +23,7 @@ import random
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -342,11 +342,10 @@ def build_case(rng: random.Random, name: str, notes: Sequence[Note], scan: Seque
             if rng.random() < REFAX:
                 where = rng.randrange(len(files)) if len(files) > 1 else i
                 pending.append((max(where, i), pages, truth))
+    copies: list[tuple[Truth, Truth]] = []  # (copy, original)
     for where, pages, original in pending:
-        copy = Truth(
-            files[where], 0, 0, original.kind, original.day, original.titled, original.name
-        )
-        copy.copy_of = id(original)
+        copy = replace(original, file=files[where])
+        copies.append((copy, original))
         laid[where].append((pages, copy))
     for i, file in enumerate(files):
         fax = fax_machine(rng, rng.choice(clinics))
@@ -361,9 +360,8 @@ def build_case(rng: random.Random, name: str, notes: Sequence[Note], scan: Seque
             k += len(pages)
             case.truths.append(truth)
     index = {id(t): n for n, t in enumerate(case.truths)}
-    for t in case.truths:
-        if t.copy_of is not None:
-            t.copy_of = index[t.copy_of]
+    for copy, original in copies:
+        copy.copy_of = index[id(original)]
     return case
 
 
@@ -375,7 +373,7 @@ def cases(
     rng = random.Random(seed)
     order = list(notes)
     rng.shuffle(order)
-    out = []
+    out: list[Case] = []
     packet = 0
     for start in range(0, len(order), per_case):
         scan = []

@@ -163,16 +163,13 @@ def timed_case(notes: Sequence[mtsamples_kinds.Note], pages: int, root: Path) ->
     its pages and the best of three runs (after one untimed run)."""
     import random
 
-    rng = random.Random(SEED + 1)
-    chosen: list[mtsamples_kinds.Note] = []
-    case = fax.build_case(rng, "fax-timed", chosen, (False, False, False))
     pool = list(notes)
-    rng.shuffle(pool)
-    while case.pages < pages and pool:
-        chosen.append(pool.pop())
-        if len(chosen) % 20 == 0:
-            case = fax.build_case(random.Random(SEED + 1), "fax-timed", chosen, (False,) * 3)
-    case = fax.build_case(random.Random(SEED + 1), "fax-timed", chosen, (False,) * 3)
+    random.Random(SEED + 1).shuffle(pool)
+    chosen = 0
+    case = None
+    while case is None or (case.pages < pages and chosen < len(pool)):
+        chosen += 10
+        case = fax.build_case(random.Random(SEED + 1), "fax-timed", pool[:chosen], (False,) * 3)
     folder = fax.write(case, root)
     command = [*medreview(), "triage", str(folder)]
     subprocess.run(command, check=True, capture_output=True)
