@@ -87,7 +87,7 @@ def test_only_an_administrator_edits_a_physician_and_the_edit_is_audited(people:
         "zip": "94107",
         "offers_peer_review": "on",
         "weekly_capacity": "10",
-        "open_assignments": "3",
+        "outside_assignments": "3",
         "median_turnaround_days": "2.5",
         "qa_score": "0.95",
         "active": "on",

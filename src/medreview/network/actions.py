@@ -32,7 +32,7 @@ _FIELDS = [
     "offers_ime",
     "languages",
     "weekly_capacity",
-    "open_assignments",
+    "outside_assignments",
     "median_turnaround_days",
     "qa_score",
     "affiliations",
@@ -61,7 +61,9 @@ def do_import_network(
     rows: Sequence[RosterRow], *, actor: Actor, source: str, rejected: int = 0
 ) -> Imported:
     """Add or update (by NPI) the physicians of a roster's valid rows, with their specialties
-    and licences; all of them or none."""
+    and licences; all of them or none. The roster's `open_assignments` is the physician's work
+    outside medreview (`outside_assignments`); the assignments medreview gave them stay as
+    they are (a new physician has none)."""
     require(actor, Permission.EDIT_NETWORK)
     with transaction.atomic():
         known = dict(Physician.objects.values_list("npi", "id"))
@@ -81,7 +83,9 @@ def do_import_network(
                 offers_ime="ime" in r.services,
                 languages=list(r.languages),
                 weekly_capacity=r.weekly_capacity,
-                open_assignments=r.open_assignments,
+                # The roster reports the work outside medreview; medreview's own open
+                # assignments (`open_assignments`) are not in _FIELDS: an import keeps them.
+                outside_assignments=r.open_assignments,
                 median_turnaround_days=r.median_turnaround_days,
                 qa_score=r.qa_score,
                 affiliations=list(r.affiliations),
@@ -91,10 +95,18 @@ def do_import_network(
             )
             for r in rows
         ]
+        measured = [
+            Physician(id=pk, qa_score=score)
+            for pk, score in Physician.objects.filter(qa_measured=True).values_list(
+                "id", "qa_score"
+            )
+        ]
         for chunk in _chunks(physicians):
             Physician.objects.bulk_create(
                 chunk, update_conflicts=True, unique_fields=["npi"], update_fields=_FIELDS
             )
+        # medreview's own first-pass rate wins over the roster's.
+        Physician.objects.bulk_update(measured, ["qa_score"], batch_size=BATCH)
         ids = dict(Physician.objects.values_list("npi", "id"))
         touched = [ids[r.npi] for r in rows]
         for chunk in _chunks(touched):

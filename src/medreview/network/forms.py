@@ -26,13 +26,15 @@ class PhysicianForm(forms.ModelForm):
             "offers_peer_review",
             "offers_ime",
             "weekly_capacity",
-            "open_assignments",
+            "outside_assignments",
             "median_turnaround_days",
             "qa_score",
             "fee_peer_review",
             "fee_ime",
             "active",
         ]
+        # medreview's own open assignments are counted by the reviews app, never edited here.
+        labels = {"outside_assignments": "Open assignments outside medreview"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

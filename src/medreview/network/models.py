@@ -27,9 +27,22 @@ class Physician(models.Model):
     offers_ime = models.BooleanField(default=False)
     languages = models.JSONField(default=list)
     weekly_capacity = models.PositiveIntegerField(default=0)
-    open_assignments = models.PositiveIntegerField(default=0)
+    # A physician's load is two counts: the assignments medreview gave that are still open,
+    # kept by the reviews app's actions alone (up when one is given, down when one is
+    # cancelled), and the work outside medreview, the roster's `open_assignments` column,
+    # which an import replaces. An import never touches medreview's own count.
+    open_assignments = models.PositiveIntegerField(
+        default=0, help_text="assignments medreview gave that are still open"
+    )
+    outside_assignments = models.PositiveIntegerField(
+        default=0,
+        help_text="the roster's open_assignments column: work outside medreview",
+    )
     median_turnaround_days = models.FloatField(default=5.0)
     qa_score = models.FloatField(default=0.0)
+    # Once medreview's QA has decided on a review of theirs, `qa_score` is medreview's own
+    # first-pass rate, which a roster import no longer overwrites.
+    qa_measured = models.BooleanField(default=False)
     affiliations = models.JSONField(default=list)
     fee_peer_review = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     fee_ime = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
@@ -50,6 +63,12 @@ class Physician(models.Model):
             for s, offered in (("peer_review", self.offers_peer_review), ("ime", self.offers_ime))
             if offered
         ]
+
+    @property
+    def load(self) -> int:
+        """The assignments that take the physician's weekly slots: the outside work the
+        roster reports plus medreview's own still open."""
+        return self.outside_assignments + self.open_assignments
 
 
 class PhysicianSpecialty(models.Model):
