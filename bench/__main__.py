@@ -20,6 +20,7 @@ from bench import (
     mtsamples_kinds,
     network,
     ocr,
+    report,
     text_pdf,
     triage,
 )
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
         "Fax packets of MTSamples notes: starts, kinds, dates, copies",
         fax_packets.run,
     ),
+    "report": ("A review's report as a PDF: 20 questions, 200 citations", report.run),
 }
 
 

@@ -15,4 +15,5 @@ class Thresholds:
     min_clinical_documents: int = 2
     peer_review_turnaround_days: int = 3
     ime_lead_time_days: int = 15
+    addendum_turnaround_days: int = 2
     treatment_gap_days: int = 45

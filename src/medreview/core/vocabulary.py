@@ -73,6 +73,7 @@ MATCHING_RULES = {
     "credentials": "Credentials lapsed",
     "capacity": "No capacity left",
     "conflict": "Conflict of interest",
+    "declined_review": "Declined this review",
     "distance": "Too far from the claimant",
 }
 
@@ -84,6 +85,22 @@ LINES_OF_BUSINESS = {
     "group_health": "Group health",
 }
 
+# A physician's answer to a question (docs/api.md, "determinations").
+DETERMINATIONS = {
+    "supported": "Supported",
+    "not_supported": "Not supported",
+    "partially_supported": "Partially supported",
+    "needs_exam": "Needs an examination",
+}
+
+# What became of a peer-to-peer offer or call with a treating provider.
+PEER_TO_PEER_OUTCOMES = {
+    "offered": "Offered",
+    "reached": "Reached: call held",
+    "no_answer": "No answer",
+    "declined": "Declined by the provider",
+}
+
 _ALL: dict[str, str] = {
     **DOCUMENT_KINDS,
     **PATHS,
@@ -93,6 +110,8 @@ _ALL: dict[str, str] = {
     **SERVICES,
     **MATCHING_RULES,
     **LINES_OF_BUSINESS,
+    **DETERMINATIONS,
+    **PEER_TO_PEER_OUTCOMES,
 }
 
 

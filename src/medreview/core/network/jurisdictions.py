@@ -20,6 +20,8 @@ RULES = frozenset(
         "examiner_licence_in_state",
         "examiner_board_certified",
         "ime_distance_limit_miles",
+        "peer_to_peer_before_adverse",
+        "peer_to_peer_offer_business_days",
     }
 )
 SERVICES = frozenset({"peer_review", "ime"})
@@ -63,7 +65,7 @@ def parse_rules(text: str) -> tuple[JurisdictionRule, ...]:
             raise ValueError(f"jurisdiction rules, row {number}: unknown rule {rule.rule!r}")
         if rule.service not in SERVICES:
             raise ValueError(f"jurisdiction rules, row {number}: unknown service {rule.service!r}")
-        if rule.rule.endswith("_miles"):
+        if rule.rule.endswith(("_miles", "_days")):
             try:
                 rule.number  # noqa: B018 - validates the value
             except ValueError:
