@@ -37,7 +37,8 @@ def shared_dir() -> Path:
 
 @dataclass
 class Personas:
-    """The people of the web tests: two clients' adjusters, the review desk, a physician."""
+    """The people of the web tests: two clients' adjusters, the review desk (a coordinator and a
+    QA nurse), and two physicians of the network."""
 
     client_a: Any
     client_b: Any
@@ -46,6 +47,8 @@ class Personas:
     adjuster_b: Any
     coordinator: Any
     physician: Any
+    qa: Any
+    physician_b: Any
 
     def token(self, user: Any) -> str:
         from medreview.claims.actions import do_create_token
@@ -83,5 +86,16 @@ def people(db: Any) -> Personas:
             role="physician",
             password=pw,
             npi="1234567893",
+        ),
+        qa=do_create_user(
+            r, actor=COMMAND_LINE, email="quinn@review.example", role="qa", password=pw
+        ),
+        physician_b=do_create_user(
+            r,
+            actor=COMMAND_LINE,
+            email="drb@review.example",
+            role="physician",
+            password=pw,
+            npi="2000000101",
         ),
     )

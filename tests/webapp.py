@@ -110,3 +110,80 @@ COLLEAGUE = {
     "name": "Col League, MD",
     "affiliations": "Bayline Orthopedics",
 }
+
+
+# The network rows of the personas' two physicians (conftest.py): reviewers of the same
+# specialty as the test referrals' treating surgeon, licensed in California and New York.
+REVIEWER = {
+    **SURGEON,
+    "npi": "1234567893",
+    "name": "Dana Reyes, MD",
+    "licenses": "CA:2027-06-30;NY:2027-06-30",
+    "affiliations": "Reyes Review LLC",
+}
+REVIEWER_B = {
+    **REVIEWER,
+    "npi": "2000000101",
+    "name": "Ellis Park, MD",
+    "affiliations": "Park Medical PC",
+}
+
+
+def assigned_review(
+    people: Any, referral: dict[str, Any] | None = None, files: dict[str, bytes] | None = None
+) -> tuple[str, int]:
+    """A client A referral read, decided for a peer review, and given to the persona
+    physician: (referral id, assignment id)."""
+    import_roster(REVIEWER, REVIEWER_B)
+    rid: str = send(people.token(people.adjuster_a), referral, files).json()["id"]
+    run_worker()
+    call_for_peer_review(rid, people.coordinator)
+    made = api(people.token(people.coordinator)).post(
+        f"/api/v1/referrals/{rid}/assignments",
+        {"service": "peer_review", "npi": REVIEWER["npi"]},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    return rid, int(made.json()["id"])
+
+
+def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
+    return client.post(url, body or {}, content_type="application/json")
+
+
+ATTEST = {"no_conflict": True, "statement": "I have no tie to the parties of this claim."}
+
+
+def answer_all(people: Any, aid: int, *, determination: str = "supported") -> None:
+    """The persona physician attests, answers every question of the assignment with a
+    rationale and a record page, and submits."""
+    doctor = api(people.token(people.physician))
+    base = f"/api/v1/assignments/{aid}"
+    assert post(doctor, f"{base}/attestation", ATTEST).status_code == 200
+    found = doctor.get(base).json()
+    page = {"file": found["records"][0]["name"], "page": 1}
+    for q in found["questions"]:
+        made = post(
+            doctor,
+            f"{base}/determinations",
+            {
+                "question_id": q["id"],
+                "determination": determination,
+                "rationale": "The records answer it.",
+                "citations": [page],
+            },
+        )
+        assert made.status_code == 201, made.content
+    submitted = post(doctor, f"{base}/submit")
+    assert submitted.status_code == 200, submitted.content
+
+
+def delivered_review(people: Any, *, determination: str = "supported") -> tuple[str, int]:
+    """A referral whose peer review the persona physician answered and QA passed."""
+    rid, aid = assigned_review(people)
+    answer_all(people, aid, determination=determination)
+    passed = post(
+        api(people.token(people.qa)), f"/api/v1/assignments/{aid}/qa", {"decision": "pass"}
+    )
+    assert passed.status_code == 200, passed.content
+    return rid, aid

@@ -144,6 +144,7 @@ def test_it_counts_each_physician_under_the_first_rule_that_excludes_them() -> N
         "credentials": 2,  # never verified, lapsed sanctions check
         "capacity": 1,  # full calendar
         "conflict": 2,  # the treating surgeon and his colleague
+        "declined_review": 0,
         "distance": 1,  # San Diego
     }
     assert found.eligible == 2

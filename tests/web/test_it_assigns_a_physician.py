@@ -52,7 +52,8 @@ def test_a_coordinator_assigns_through_the_api(people: Any) -> None:
     due = date.fromisoformat(body["due"])
     # Three business days: never a weekend, at least three and at most a week away.
     assert due.weekday() < 5 and timedelta(days=3) <= due - today <= timedelta(days=7)
-    assert Physician.objects.get(npi=SURGEON["npi"]).open_assignments == 4
+    # The roster's 3 outside medreview, and this one.
+    assert Physician.objects.get(npi=SURGEON["npi"]).load == 4
     assert Referral.objects.get(pk=rid).status == Referral.IN_REVIEW
     event = AuditEvent.objects.get(action="assignment.created")
     assert event.detail["npi"] == SURGEON["npi"] and event.actor == people.coordinator.email

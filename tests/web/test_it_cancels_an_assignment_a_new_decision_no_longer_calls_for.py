@@ -41,7 +41,7 @@ def _decide(token: str, rid: str, **body: Any) -> Any:
 
 def test_a_clients_override_to_an_ime_cancels_the_peer_review(people: Any) -> None:
     rid = _assigned_peer_review(people)
-    assert Physician.objects.get(npi=SURGEON["npi"]).open_assignments == 4
+    assert Physician.objects.get(npi=SURGEON["npi"]).load == 4
     nurse = people.token(people.adjuster_a)
 
     answer = _decide(
@@ -52,7 +52,7 @@ def test_a_clients_override_to_an_ime_cancels_the_peer_review(people: Any) -> No
     kept = Assignment.objects.get(referral_id=rid)
     assert kept.status == Assignment.CANCELLED and kept.cancelled is not None
     assert "IME first" in kept.cancel_reason and "The surgeon wants an exam" in kept.cancel_reason
-    assert Physician.objects.get(npi=SURGEON["npi"]).open_assignments == 3
+    assert Physician.objects.get(npi=SURGEON["npi"]).load == 3
     referral = Referral.objects.get(pk=rid)
     assert (referral.decided_path, referral.status) == ("ime_first", Referral.DECIDED)
     event = AuditEvent.objects.get(action="assignment.cancelled")
@@ -72,7 +72,7 @@ def test_a_decision_that_still_calls_for_the_review_leaves_it(people: Any) -> No
         reason="the due date is close: both at once",
     )
     assert answer.status_code == 200
-    assert Assignment.objects.get(referral_id=rid).status == Assignment.ASSIGNED
+    assert Assignment.objects.get(referral_id=rid).status == Assignment.OPEN
     assert not AuditEvent.objects.filter(action="assignment.cancelled").exists()
     assert Referral.objects.get(pk=rid).status == Referral.IN_REVIEW
 
@@ -89,4 +89,4 @@ def test_a_cancelled_review_can_be_given_again(people: Any) -> None:
     )
     assert again.status_code == 201, again.content
     states = sorted(Assignment.objects.filter(referral_id=rid).values_list("status", flat=True))
-    assert states == [Assignment.ASSIGNED, Assignment.CANCELLED]
+    assert states == [Assignment.CANCELLED, Assignment.OPEN]

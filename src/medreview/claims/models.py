@@ -178,3 +178,22 @@ class Referral(models.Model):
         """The triage path that now decides what is done: the one a person decided, else the
         one recommended ("" before the records are read)."""
         return self.decided_path or str((self.triage or {}).get("path") or "")
+
+
+class Notice(models.Model):
+    """An in-app notice: to a client organisation's people (on their work queue) or to a
+    physician (by NPI, on the portal), about one referral. Written by the action that has
+    news, in its transaction."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    npi = models.CharField(max_length=10, blank=True, db_index=True)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    text = models.CharField(max_length=500)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]

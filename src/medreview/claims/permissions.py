@@ -35,6 +35,13 @@ class Permission(StrEnum):
     ASSIGN_PHYSICIANS = "assign_physicians"
     SEE_ASSIGNMENT_BATCHES = "see_assignment_batches"
     MANAGE_PEOPLE = "manage_people"
+    APPLY_ASSIGNMENT_BATCHES = "apply_assignment_batches"
+    REVIEW_ASSIGNMENTS = "review_assignments"
+    PASS_QA = "pass_qa"
+    SEE_REPORTS = "see_reports"
+    SEE_IME_REFERRAL = "see_ime_referral"
+    CONFIRM_IME_REFERRAL = "confirm_ime_referral"
+    ASK_FOR_ADDENDUM = "ask_for_addendum"
 
 
 _DESK = frozenset(REVIEW_ROLES)
@@ -54,6 +61,14 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.ASSIGN_PHYSICIANS: frozenset({"coordinator", "scheduler"}),
     Permission.SEE_ASSIGNMENT_BATCHES: _DESK,
     Permission.MANAGE_PEOPLE: frozenset({"admin"}),
+    Permission.APPLY_ASSIGNMENT_BATCHES: frozenset({"coordinator"}),
+    # A physician answers only its own assignments (`Assignment.objects.of_physician`).
+    Permission.REVIEW_ASSIGNMENTS: frozenset({"physician"}),
+    Permission.PASS_QA: frozenset({"qa"}),
+    Permission.SEE_REPORTS: _CLIENTS | {"coordinator", "qa", "admin"},
+    Permission.SEE_IME_REFERRAL: _CLIENTS | {"coordinator", "scheduler", "admin"},
+    Permission.CONFIRM_IME_REFERRAL: frozenset({"coordinator"}),
+    Permission.ASK_FOR_ADDENDUM: _CLIENTS,
 }
 
 # What each permission lets a person do, in the words of a refusal.
@@ -69,6 +84,13 @@ DOING = {
     Permission.ASSIGN_PHYSICIANS: "assign physicians (a coordinator or a scheduler does)",
     Permission.SEE_ASSIGNMENT_BATCHES: "see assignment proposals (the review desk does)",
     Permission.MANAGE_PEOPLE: "manage organisations, people and tokens",
+    Permission.APPLY_ASSIGNMENT_BATCHES: "propose or apply assignment batches (a coordinator does)",
+    Permission.REVIEW_ASSIGNMENTS: "answer a review (the assigned physician does)",
+    Permission.PASS_QA: "pass or return reviews in QA (a QA nurse does)",
+    Permission.SEE_REPORTS: "see reports",
+    Permission.SEE_IME_REFERRAL: "see the IME referral",
+    Permission.CONFIRM_IME_REFERRAL: "confirm or close an IME referral (a coordinator does)",
+    Permission.ASK_FOR_ADDENDUM: "ask for an addendum (the client who ordered the review does)",
 }
 
 

@@ -3,19 +3,23 @@ claimant, sorted by any column; late and nearly-late work marked in business day
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from medreview.claims.models import Referral
+from medreview.claims.models import Notice, Referral
+from medreview.claims.permissions import Permission, may
 from medreview.core.triage.calendars import holidays_for
 from medreview.core.triage.clocks import business_days_between
 from medreview.core.vocabulary import words
 
 SHOWN = 200
+NOTICES_SHOWN = 5
 NEARLY_LATE_BUSINESS_DAYS = 2
 # The columns a person may sort by, each with the order it means (ties: the newest first).
 SORTS = {
@@ -34,6 +38,8 @@ SORTS = {
 
 @login_required
 def work_queue(request: HttpRequest) -> HttpResponse:
+    if may(request.user, Permission.REVIEW_ASSIGNMENTS):
+        return redirect("portal")  # a physician's work is its own assignments
     status = request.GET.get("status") or ""
     query = (request.GET.get("q") or "").strip()[:100]
     sort = request.GET.get("sort") or "due"
@@ -75,7 +81,19 @@ def work_queue(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "total": total,
             "shown": SHOWN,
+            "notices": _notices(request.user),
         },
+    )
+
+
+def _notices(user: Any) -> list[Notice]:
+    """The latest news for a client's people (a report delivered, an addendum ready)."""
+    if not user.is_client:
+        return []
+    return list(
+        Notice.objects.filter(organisation_id=user.organisation_id).select_related("referral")[
+            :NOTICES_SHOWN
+        ]
     )
 
 

@@ -58,8 +58,8 @@ def load_physicians(npis: Iterable[str]) -> dict[str, matching.PhysicianProfile]
 _FIELDS = (
     "id", "npi", "name", "offers_peer_review", "offers_ime", "zip", "latitude", "longitude",
     "board_certified", "board_verified_on", "sanctions_checked_on", "sanctioned", "languages",
-    "weekly_capacity", "open_assignments", "median_turnaround_days", "qa_score",
-    "affiliations", "fee_peer_review", "fee_ime",
+    "weekly_capacity", "open_assignments", "outside_assignments", "median_turnaround_days",
+    "qa_score", "affiliations", "fee_peer_review", "fee_ime",
 )  # fmt: skip
 
 
@@ -120,7 +120,8 @@ def _physician(
         sanctioned=bool(row["sanctioned"]),
         languages=_set(row["languages"]) or frozenset({"en"}),
         weekly_capacity=row["weekly_capacity"],
-        open_assignments=row["open_assignments"],
+        # The matcher's load: medreview's own open assignments and the outside work.
+        open_assignments=row["open_assignments"] + row["outside_assignments"],
         median_turnaround_days=row["median_turnaround_days"],
         qa_score=row["qa_score"],
         affiliations=_set(row["affiliations"]),
@@ -199,8 +200,10 @@ def match_referral(
     today: date,
     top: int = 10,
     rules: JurisdictionRules | None = None,
+    declined: frozenset[str] = frozenset(),
 ) -> matching.Match:
-    """The candidates of the network for a referral's review or exam, on the day of the match."""
-    request = request_for(referral, service, today=today, top=top)
+    """The candidates of the network for a referral's review or exam, on the day of the match
+    (never one of the `declined`: physicians who declined or recused from it)."""
+    request = replace(request_for(referral, service, today=today, top=top), declined_npis=declined)
     network = load_network(matching.similar_codes(request.specialties), service)
     return matching.match(network, request, rules or default_rules())

@@ -53,16 +53,22 @@ def _page(request: HttpRequest) -> int:
 
 @login_required
 def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = referral_or_404(request.user, referral_id)
+    return render_record_page(request, referral, "records/page.html", {})
+
+
+def render_record_page(
+    request: HttpRequest, referral: Referral, template: str, extra: dict[str, object]
+) -> HttpResponse:
     """A cited page: the page itself as an image for a PDF or a scan, else its text. A page
     the file does not have, or a file that cannot be shown, is said in words, and only a
-    page shown is logged as viewed."""
-    referral = referral_or_404(request.user, referral_id)
+    page shown is logged as viewed. The caller has checked who may see the referral."""
     name = request.GET.get("file", "")
     rf = _record_file(referral, name)
     page = _page(request)
     content = storage.load(rf.stored_as)
     is_image = pages.shows_as_image(rf.name)
-    context = {"r": referral, "file": name, "page": page, "is_image": is_image, "rf": rf}
+    context = {"r": referral, "file": name, "page": page, "is_image": is_image, "rf": rf, **extra}
     text = None
     if is_image:
         try:
@@ -70,21 +76,25 @@ def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
         except pages.Unviewable:
             pdf = Path(rf.name).suffix.lower() == ".pdf"
             context.update(unviewable=True, expected="a PDF" if pdf else "an image")
-            return render(request, "records/page.html", context)
+            return render(request, template, context)
     else:
         texts = _texts_of(rf, name, content)
         count = max(texts, default=0)
         text = texts.get(page, "(this page has no text to show)")
     context.update(count=count, text=text)
     if not 1 <= page <= count:
-        return render(request, "records/page.html", {**context, "missing": True}, status=404)
+        return render(request, template, {**context, "missing": True}, status=404)
     do_view_record(referral, actor=request.user, file=name, page=page)
-    return render(request, "records/page.html", context)
+    return render(request, template, context)
 
 
 @login_required
 def page_image(request: HttpRequest, referral_id: object) -> HttpResponse:
-    referral = referral_or_404(request.user, referral_id)
+    return record_png(request, referral_or_404(request.user, referral_id))
+
+
+def record_png(request: HttpRequest, referral: Referral) -> HttpResponse:
+    """A page of a record file as a PNG, for a referral the caller may see."""
     rf = _record_file(referral, request.GET.get("file", ""))
     page = _page(request)
     if not pages.shows_as_image(rf.name):

@@ -34,7 +34,7 @@ from medreview.core.vocabulary import SERVICES_IN_A_SENTENCE
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.reviews.queue import waiting_reviews
+from medreview.reviews.queue import declined_npis, waiting_reviews
 from medreview.reviews.tasks import propose_assignments
 
 _NOT_READY = {
@@ -80,7 +80,7 @@ def do_assign_physician(
 
 def do_propose_assignments(*, actor: User) -> AssignmentBatch:
     """Start computing a proposal for the queue of waiting reviews (in the background)."""
-    require(actor, Permission.ASSIGN_PHYSICIANS)
+    require(actor, Permission.APPLY_ASSIGNMENT_BATCHES)
     with transaction.atomic():
         batch = AssignmentBatch.objects.create(created_by=actor)
         record(
@@ -99,7 +99,7 @@ def do_apply_assignment_batch(
     """Apply the batch's optimal proposal, all of it or nothing: each review must still be
     waiting and each physician still pass every hard rule, counting the slots this batch
     takes; otherwise raise (409) naming what changed, so that a new proposal is made."""
-    require(actor, Permission.ASSIGN_PHYSICIANS)
+    require(actor, Permission.APPLY_ASSIGNMENT_BATCHES)
     today = today or timezone.localdate()
     rules = default_rules()
     with transaction.atomic():
@@ -215,7 +215,8 @@ def _request(referral: Referral, service: str, today: date) -> matching.Request:
     parsed = referral.as_data()
     if (missing := matching.missing_for(parsed, service)) is not None:
         raise ActionError(missing, status=409)
-    return pool.request_for(parsed, service, today=today)
+    declined = declined_npis([referral.pk]).get((str(referral.pk), service), frozenset())
+    return replace(pool.request_for(parsed, service, today=today), declined_npis=declined)
 
 
 def _give(
@@ -269,7 +270,7 @@ def do_cancel_assignments(
     Runs inside the transaction of the decision that cancels."""
     with transaction.atomic():
         cancelled = list(
-            Assignment.objects.active()
+            Assignment.objects.open()
             .select_for_update()
             .filter(referral=referral)
             .exclude(service__in=keep)
@@ -280,9 +281,7 @@ def do_cancel_assignments(
             a.cancelled = timezone.now()
             a.cancel_reason = reason
             a.save(update_fields=["status", "cancelled", "cancel_reason"])
-            Physician.objects.filter(pk=a.physician_id, open_assignments__gt=0).update(
-                open_assignments=F("open_assignments") - 1, updated=timezone.now()
-            )
+            free_slot(a)
             record(
                 "assignment.cancelled",
                 actor=actor,
@@ -294,3 +293,104 @@ def do_cancel_assignments(
             referral.status = Referral.DECIDED if referral.decided_path else Referral.TRIAGED
             referral.save(update_fields=["status", "updated"])
     return cancelled
+
+
+def free_slot(assignment: Assignment) -> None:
+    """The physician's slot of an assignment that leaves their open work (passed, declined,
+    cancelled): their load falls by one."""
+    Physician.objects.filter(pk=assignment.physician_id, open_assignments__gt=0).update(
+        open_assignments=F("open_assignments") - 1, updated=timezone.now()
+    )
+
+
+def own_assignment(actor: Actor, assignment: Assignment) -> Assignment:
+    """The assignment, locked, if the actor is its physician; 404 for anyone else (another
+    physician's assignment tells nothing), 403 for a role that answers no review."""
+    require(actor, Permission.REVIEW_ASSIGNMENTS)
+    found = (
+        Assignment.objects.of_physician(actor)
+        .select_for_update()
+        .select_related("physician", "referral")
+        .filter(pk=assignment.pk)
+        .first()
+    )
+    if found is None:
+        raise ActionError("no such assignment", status=404)
+    return found
+
+
+def do_attest_assignment(
+    assignment: Assignment, *, actor: User, no_conflict: bool, statement: str
+) -> Assignment:
+    """The physician's no-conflict attestation, signed before anything else of the case
+    opens (URAC IR 3). A physician with a conflict declines instead (`do_decline_assignment`)."""
+    statement = (statement or "").strip()
+    with transaction.atomic():
+        found = own_assignment(actor, assignment)
+        if found.status != Assignment.OPEN:
+            raise ActionError(
+                _NOT_NOW.get(found.status, "this assignment is attested already"), status=409
+            )
+        if not no_conflict:
+            raise ActionError(
+                "attest that you have no conflict of interest, or decline the assignment "
+                "as a recusal",
+                field="no_conflict",
+            )
+        if not statement:
+            raise ActionError("write the attestation's statement", field="statement")
+        found.status = Assignment.ATTESTED
+        found.attested = timezone.now()
+        found.attestation = statement[:4000]
+        found.save(update_fields=["status", "attested", "attestation"])
+        record(
+            "assignment.attested",
+            actor=actor,
+            referral=found.referral,
+            detail={"assignment": found.pk, "statement": found.attestation},
+        )
+    return found
+
+
+_NOT_NOW = {
+    Assignment.CANCELLED: "this assignment was cancelled",
+    Assignment.DECLINED: "this assignment was declined",
+    Assignment.PASSED: "this review passed QA and was delivered",
+    Assignment.CLOSED: "this assignment is closed",
+    Assignment.SUBMITTED: "this review is submitted and waits for QA",
+}
+
+
+def do_decline_assignment(
+    assignment: Assignment, *, actor: User, reason: str, conflict: bool
+) -> Assignment:
+    """The physician declines, or recuses for a conflict found later: the review goes back to
+    the queue, the slot is freed, and this physician is not offered for it again."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        found = own_assignment(actor, assignment)
+        if found.status not in Assignment.OPEN_STATUSES or found.status == Assignment.SUBMITTED:
+            raise ActionError(
+                _NOT_NOW.get(found.status, "this assignment cannot be declined now"), status=409
+            )
+        if not reason:
+            raise ActionError("say why you decline", field="reason")
+        found.status = Assignment.DECLINED
+        found.declined = timezone.now()
+        found.decline_reason = reason[:4000]
+        found.recused = bool(conflict)
+        found.save(update_fields=["status", "declined", "decline_reason", "recused"])
+        free_slot(found)
+        referral = Referral.objects.select_for_update().get(pk=found.referral_id)
+        if referral.status == Referral.IN_REVIEW and not (
+            Assignment.objects.active().filter(referral=referral).exists()
+        ):
+            referral.status = Referral.DECIDED if referral.decided_path else Referral.TRIAGED
+            referral.save(update_fields=["status", "updated"])
+        record(
+            "assignment.recused" if conflict else "assignment.declined",
+            actor=actor,
+            referral=referral,
+            detail={**_detail(found), "reason": found.decline_reason, "conflict": bool(conflict)},
+        )
+    return found

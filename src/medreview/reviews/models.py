@@ -2,6 +2,9 @@
 "Assignment"; `POST /api/v1/referrals/{id}/assignments`), one at a time or a
 whole queue at once (`AssignmentBatch`: the cheapest assignment under every physician's
 capacity, proposed by OR-Tools beside a greedy one, reviewed and applied by a coordinator).
+An assignment's life (docs/workflow.md, "Peer review"): open, attested, submitted, returned or
+passed, closed; or declined, or cancelled by a new triage decision. What the physician writes
+is the `reports` app's.
 """
 
 from __future__ import annotations
@@ -15,8 +18,19 @@ SERVICES = list(vocabulary.SERVICES.items())
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def active(self) -> AssignmentQuerySet:
-        """Assignments in force: every one but those cancelled."""
-        return self.exclude(status=Assignment.CANCELLED)
+        """Assignments in force: every one but those cancelled or declined."""
+        return self.exclude(status__in=Assignment.ENDED)
+
+    def open(self) -> AssignmentQuerySet:
+        """The physician's work still to do: what counts in a physician's load."""
+        return self.filter(status__in=Assignment.OPEN_STATUSES)
+
+    def of_physician(self, user: object) -> AssignmentQuerySet:
+        """A physician user's own assignments (none for anyone else)."""
+        npi = getattr(user, "npi", "")
+        if getattr(user, "role", None) != "physician" or not npi or not user.is_active:  # type: ignore[attr-defined]
+            return self.none()
+        return self.filter(physician__npi=npi)
 
 
 class Assignment(models.Model):
@@ -26,9 +40,30 @@ class Assignment(models.Model):
     kept for the claim file. A referral has at most one assignment per service.
     """
 
-    ASSIGNED = "assigned"
+    OPEN = "open"
+    ATTESTED = "attested"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PASSED = "passed"
+    CLOSED = "closed"
+    DECLINED = "declined"
     CANCELLED = "cancelled"
-    STATUSES = [(ASSIGNED, "Assigned"), (CANCELLED, "Cancelled")]
+    STATUSES = [
+        (OPEN, "Open: waiting for the attestation"),
+        (ATTESTED, "Attested: in review"),
+        (SUBMITTED, "Submitted: waiting for QA"),
+        (RETURNED, "Returned by QA"),
+        (PASSED, "Passed QA: report delivered"),
+        (CLOSED, "Closed"),
+        (DECLINED, "Declined"),
+        (CANCELLED, "Cancelled"),
+    ]
+    # The physician's work still to do (a physician's load), and the assignments no longer
+    # in force (their service may be given again).
+    OPEN_STATUSES = (OPEN, ATTESTED, SUBMITTED, RETURNED)
+    ENDED = (DECLINED, CANCELLED)
+    # Where the physician may still change the answers.
+    EDITABLE = (ATTESTED, RETURNED)
 
     referral = models.ForeignKey(
         "claims.Referral", on_delete=models.PROTECT, related_name="assignments"
@@ -37,7 +72,7 @@ class Assignment(models.Model):
     physician = models.ForeignKey(
         "network.Physician", on_delete=models.PROTECT, related_name="assignments"
     )
-    status = models.CharField(max_length=20, choices=STATUSES, default=ASSIGNED)
+    status = models.CharField(max_length=20, choices=STATUSES, default=OPEN)
     due = models.DateField()
     score = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list)
@@ -53,6 +88,14 @@ class Assignment(models.Model):
     # A triage decision that no longer calls for the service cancels it, with its reason.
     cancelled = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    attested = models.DateTimeField(null=True, blank=True)
+    attestation = models.TextField(blank=True)
+    submitted = models.DateTimeField(null=True, blank=True)
+    delivered = models.DateTimeField(null=True, blank=True)  # QA passed: the report went out
+    closed = models.DateTimeField(null=True, blank=True)
+    declined = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    recused = models.BooleanField(default=False)  # declined for a conflict found later
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -61,7 +104,7 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["referral", "service"],
-                condition=~models.Q(status="cancelled"),
+                condition=~models.Q(status__in=["cancelled", "declined"]),
                 name="one_assignment_per_service",
             )
         ]

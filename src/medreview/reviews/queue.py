@@ -16,7 +16,7 @@ open assignments), which OR-Tools finds and proves (`core.network.assignment`).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -71,6 +71,17 @@ def waiting_reviews() -> tuple[list[WaitingReview], int]:
     return waiting, undecided
 
 
+def declined_npis(referral_ids: list[Any]) -> dict[tuple[str, str], frozenset[str]]:
+    """The physicians who declined or recused from each review (referral id, service): never
+    offered it again."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rid, service, npi in Assignment.objects.filter(
+        referral__in=referral_ids, status=Assignment.DECLINED
+    ).values_list("referral_id", "service", "physician__npi"):
+        found[(str(rid), service)].add(npi)
+    return {key: frozenset(npis) for key, npis in found.items()}
+
+
 def build_proposal(waiting: list[WaitingReview], *, today: date) -> dict[str, Any]:
     """The optimal and the greedy assignment of the waiting reviews, as stored in
     `AssignmentBatch.proposal`."""
@@ -82,13 +93,17 @@ def build_proposal(waiting: list[WaitingReview], *, today: date) -> dict[str, An
     groups = pool.groups_of(
         p.npi for referral in parsed.values() for p in referral.providers if p.npi
     )
+    declined = declined_npis([w.referral.pk for w in waiting])
     for w in waiting:
         row = _review_row(w)
         referral = parsed[w.referral.pk]
         if (missing := matching.missing_for(referral, w.service)) is not None:
             skipped.append({**row, "reason": missing})
             continue
-        requests[w.key] = pool.request_for(referral, w.service, today=today, groups=groups)
+        requests[w.key] = replace(
+            pool.request_for(referral, w.service, today=today, groups=groups),
+            declined_npis=declined.get((str(w.referral.pk), w.service), frozenset()),
+        )
         reviews.append(row)
     networks = {
         service: pool.load_network(

@@ -79,7 +79,7 @@ def _render(
     context: dict[str, Any] = {
         "batch": found,
         "error": error,
-        "may_assign": may(request.user, Permission.ASSIGN_PHYSICIANS),
+        "may_assign": may(request.user, Permission.APPLY_ASSIGNMENT_BATCHES),
     }
     if found is None or found.status != AssignmentBatch.READY:
         waiting, undecided = waiting_reviews()

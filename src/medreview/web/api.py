@@ -309,6 +309,8 @@ def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
 _UNAUTHENTICATED = "No valid token (send Authorization: Bearer TOKEN) and no session"
 _NOT_FOUND = "No such referral, or one outside your reach: the same answer for both"
 _REFUSED = "Your role may not do this, or a session's request lacks its CSRF token"
+_PHYSICIANS = "Only a physician answers its assignments"
+_NO_ASSIGNMENT = "No such assignment of yours: another physician's answers the same"
 ERRORS: dict[str, dict[int, str]] = {
     "POST /referrals": {
         401: _UNAUTHENTICATED,
@@ -346,6 +348,110 @@ ERRORS: dict[str, dict[int, str]] = {
         " closed",
         422: "An unknown service, or no active physician of the network with that NPI",
     },
+    "POST /assignment-batches": {
+        401: _UNAUTHENTICATED,
+        403: "Only a coordinator proposes assignment batches",
+    },
+    "GET /assignment-batches/{batch_id}": {
+        401: _UNAUTHENTICATED,
+        403: "Only the review desk sees assignment batches",
+        404: "No such batch",
+    },
+    "POST /assignment-batches/{batch_id}/apply": {
+        401: _UNAUTHENTICATED,
+        403: "Only a coordinator applies assignment batches",
+        404: "No such batch",
+        409: "The proposal is not ready, was applied already, or something changed since it was"
+        " made (every change named; nothing applied)",
+    },
+    "GET /assignments": {401: _UNAUTHENTICATED, 403: _PHYSICIANS},
+    "GET /assignments/{assignment_id}": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: _NO_ASSIGNMENT,
+    },
+    "POST /assignments/{assignment_id}/attestation": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: _NO_ASSIGNMENT,
+        409: "The assignment is attested already, declined, cancelled or closed",
+        422: "No conflict not attested, or no statement",
+    },
+    "POST /assignments/{assignment_id}/peer-to-peer": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: _NO_ASSIGNMENT,
+        409: "The attestation is not signed yet, or the assignment is closed",
+        422: "An unknown outcome, no provider named, or a time in the future",
+    },
+    "POST /assignments/{assignment_id}/determinations": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: _NO_ASSIGNMENT,
+        409: "The attestation is not signed yet, or the review is submitted or closed",
+        422: "An unknown question or determination, or a citation of a page the records do not"
+        " have",
+    },
+    "POST /assignments/{assignment_id}/submit": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: _NO_ASSIGNMENT,
+        409: "Something is missing (each named: the attestation, an unanswered question, an"
+        " answer without rationale or citation, a peer-to-peer the jurisdiction requires), or"
+        " the review is submitted already",
+    },
+    "POST /assignments/{assignment_id}/decline": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: _NO_ASSIGNMENT,
+        409: "The review is submitted, delivered, declined or cancelled",
+        422: "No reason given",
+    },
+    "POST /assignments/{assignment_id}/addenda/{number}": {
+        401: _UNAUTHENTICATED,
+        403: _PHYSICIANS,
+        404: "No such assignment or addendum of yours",
+        409: "The addendum is not waiting for an answer",
+        422: "No answer written, or a citation of a page the records do not have",
+    },
+    "POST /assignments/{assignment_id}/qa": {
+        401: _UNAUTHENTICATED,
+        403: "Only a QA nurse passes or returns reviews, and never a physician its own",
+        404: "No such assignment",
+        409: "Nothing waits for QA, or a pass while an item of the checklist fails (named)",
+        422: "An unknown decision, or a return without a note",
+    },
+    "GET /referrals/{referral_id}/ime-referral": {
+        401: _UNAUTHENTICATED,
+        403: "Your role does not see IME referrals",
+        404: _NOT_FOUND,
+        409: "No peer review of this referral has passed QA yet",
+    },
+    "POST /referrals/{referral_id}/ime-referral/confirm": {
+        401: _UNAUTHENTICATED,
+        403: "Only a coordinator confirms an IME referral",
+        404: _NOT_FOUND,
+        409: "No IME referral was drafted, it is confirmed already, or the IME was avoided",
+    },
+    "POST /referrals/{referral_id}/close": {
+        401: _UNAUTHENTICATED,
+        403: "Only a coordinator closes a referral",
+        404: _NOT_FOUND,
+        409: "The referral is closed already, or work of it is still open (named)",
+        422: "No reason given",
+    },
+    "GET /referrals/{referral_id}/report.pdf": {
+        401: _UNAUTHENTICATED,
+        403: "Your role does not see reports",
+        404: "No such referral, or no report of it has passed QA yet",
+    },
+    "POST /referrals/{referral_id}/addenda": {
+        401: _UNAUTHENTICATED,
+        403: "Only the client who ordered the review asks for an addendum",
+        404: _NOT_FOUND,
+        409: "No report was delivered yet, or an addendum of it is still open",
+        422: "No request written, or an unknown question",
+    },
 }
 
 
@@ -374,15 +480,19 @@ def _referral_json_schema() -> dict[str, Any]:
 
 def _mount() -> None:
     from medreview.claims.api import router as claims_router
-    from medreview.network.api import router as network_router
+    from medreview.reports.api import assignments as reports_assignments
+    from medreview.reports.api import referrals as reports_referrals
+    from medreview.reviews.api import batches as batches_router
     from medreview.reviews.api import router as reviews_router
     from medreview.triage.api import router as triage_router
 
     api.add_router("/referrals", claims_router)
     api.add_router("/referrals", whole)
     api.add_router("/referrals", triage_router)
-    api.add_router("/referrals", network_router)
     api.add_router("/referrals", reviews_router)
+    api.add_router("/referrals", reports_referrals)
+    api.add_router("/assignments", reports_assignments)
+    api.add_router("/assignment-batches", batches_router)
 
 
 _mount()

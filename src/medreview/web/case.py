@@ -19,7 +19,6 @@ from medreview.claims.models import Referral
 from medreview.claims.permissions import Permission, may
 from medreview.core.triage.model import PATHS
 from medreview.core.vocabulary import DOCUMENT_KINDS, words
-from medreview.network.api import candidates_for
 from medreview.records.actions import (
     do_ask_for_records,
     do_correct_document,
@@ -29,7 +28,15 @@ from medreview.records.actions import (
 )
 from medreview.records.corrections import corrected, document_name, gap_provider, missing_item
 from medreview.records.models import RecordsRequest
+from medreview.reports.actions import (
+    do_ask_for_addendum,
+    do_close_referral,
+    do_confirm_ime_referral,
+    latest_report,
+)
+from medreview.reports.models import Addendum, ImeReferral
 from medreview.reviews.actions import do_assign_physician
+from medreview.reviews.api import candidates_for
 from medreview.triage.actions import do_decide_triage
 
 CANDIDATES_SHOWN = 5
@@ -93,6 +100,7 @@ def render_case(
             "assigned_services": {a.service for a in assignments if a.cancelled is None},
             "may_assign": may(request.user, Permission.ASSIGN_PHYSICIANS),
             "assign_error": assign_error,
+            **_reports(request, referral),
         },
         status=status,
     )
@@ -113,6 +121,20 @@ def decide(request: HttpRequest, referral_id: object) -> HttpResponse:
     except ActionError as exc:
         return render_case(request, referral, decision_error=str(exc), status=exc.status)
     return redirect("case", referral_id=referral.pk)
+
+
+def _reports(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    """The report delivered, its addenda, and the IME referral a peer review left."""
+    report = latest_report(referral)
+    return {
+        "report": report if may(request.user, Permission.SEE_REPORTS) else None,
+        "addenda": list(Addendum.objects.filter(assignment__referral=referral).order_by("number")),
+        "ime": ImeReferral.objects.filter(referral=referral).first()
+        if may(request.user, Permission.SEE_IME_REFERRAL)
+        else None,
+        "may_ask_addendum": report is not None and may(request.user, Permission.ASK_FOR_ADDENDUM),
+        "may_confirm": may(request.user, Permission.CONFIRM_IME_REFERRAL),
+    }
 
 
 def _candidates(
@@ -223,3 +245,53 @@ def assign(request: HttpRequest, referral_id: object) -> HttpResponse:
             return render(request, "claims/forbidden.html", status=403)
         return render_case(request, referral, assign_error=str(exc), status=exc.status)
     return redirect(f"/referrals/{referral.pk}/#assignments")
+
+
+@login_required
+@require_POST
+def ask_for_addendum(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = referral_or_404(request.user, referral_id)
+    try:
+        do_ask_for_addendum(
+            referral,
+            actor=request.user,  # type: ignore[arg-type]
+            request=request.POST.get("request", ""),
+            question_id=request.POST.get("question_id") or None,
+        )
+    except ActionError as exc:
+        return _refused(request, referral, exc, "report")
+    return _back(referral, "report")
+
+
+@login_required
+@require_POST
+def confirm_ime_referral(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = referral_or_404(request.user, referral_id)
+    try:
+        do_confirm_ime_referral(referral, actor=request.user)  # type: ignore[arg-type]
+    except ActionError as exc:
+        return _refused(request, referral, exc, "ime-referral")
+    return _back(referral, "ime-referral")
+
+
+@login_required
+@require_POST
+def close_referral(request: HttpRequest, referral_id: object) -> HttpResponse:
+    referral = referral_or_404(request.user, referral_id)
+    try:
+        do_close_referral(
+            referral,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=request.POST.get("reason", ""),
+        )
+    except ActionError as exc:
+        return _refused(request, referral, exc, "ime-referral")
+    return _back(referral, "ime-referral")
+
+
+def _refused(
+    request: HttpRequest, referral: Referral, error: ActionError, where: str
+) -> HttpResponse:
+    if error.status == 403:
+        return render(request, "claims/forbidden.html", status=403)
+    return render_case(request, referral, error=str(error), status=error.status)

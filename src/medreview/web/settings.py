@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "medreview.triage",
     "medreview.network",
     "medreview.reviews",
+    "medreview.reports",
     "medreview.web",
 ]
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("medreview.records.urls")),
     path("", include("medreview.network.urls")),
     path("", include("medreview.reviews.urls")),
+    path("", include("medreview.reports.urls")),
     path("referrals/<uuid:referral_id>/", case.case_page, name="case"),
     path("referrals/<uuid:referral_id>/decision/", case.decide, name="decide"),
     path("referrals/<uuid:referral_id>/documents/correct/", case.correct_document),
@@ -17,4 +18,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/gaps/request/", case.request_records),
     path("referrals/<uuid:referral_id>/requests/<int:request_id>/", case.update_request),
     path("referrals/<uuid:referral_id>/assign/", case.assign, name="assign"),
+    path("referrals/<uuid:referral_id>/addenda/", case.ask_for_addendum),
+    path("referrals/<uuid:referral_id>/ime-referral/confirm/", case.confirm_ime_referral),
+    path("referrals/<uuid:referral_id>/close/", case.close_referral),
 ]

@@ -58,6 +58,7 @@ RULE_ORDER = (
     "credentials",
     "capacity",
     "conflict",
+    "declined_review",
     "distance",
 )
 _NEVER = date.max.toordinal()
@@ -113,6 +114,7 @@ class Request:
     treating_npis: frozenset[str] = frozenset()
     treating_groups: frozenset[str] = frozenset()
     first_decision_npis: frozenset[str] = frozenset()  # ERISA appeal: consulted before
+    declined_npis: frozenset[str] = frozenset()  # declined or recused from this very review
     claimant: tuple[float, float] | None = None  # (latitude, longitude) of the claimant's ZIP
     language: str | None = None
     top: int = 10
@@ -339,6 +341,8 @@ def _eligible(network: Network, request: Request, rules: JurisdictionRules) -> _
     keep("credentials", _credentials_current(network, idx, day))
     keep("capacity", network.capacity_left[idx] > 0)
     keep("conflict", ~np.isin(idx, _conflicted(network, request)))
+    declined = [network.by_npi[n] for n in request.declined_npis if n in network.by_npi]
+    keep("declined_review", ~np.isin(idx, np.array(declined, dtype=np.int64)))
     distances = None
     limit = 0.0
     if request.service == "ime":
@@ -460,6 +464,8 @@ def _rule_words(rule: str, p: PhysicianProfile, request: Request, rules: Jurisdi
             "has a conflict of interest: a treating provider of the claim, a colleague of "
             "one's group, or consulted on the first decision"
         )
+    if rule == "declined_review":
+        return f"declined or recused from this {SERVICES_IN_A_SENTENCE[request.service]}"
     limit = rules.rule(j, "ime", "ime_distance_limit_miles").number
     return f"is farther from the claimant than {j}'s limit of {limit:g} miles"
 
