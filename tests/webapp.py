@@ -35,14 +35,15 @@ def send(
 PASSWORD = "correct horse battery"  # the personas' (conftest.py)
 
 
-def sign_in(browser: Any, base: str, email: str) -> Any:
-    """A new browser page signed in through the sign-in form."""
+def sign_in(browser: Any, base: str, email: str, lands: str = "/") -> Any:
+    """A new browser page signed in through the sign-in form (a physician lands on its
+    portal, `lands="/portal/"`)."""
     page = browser.new_context().new_page()
     page.goto(f"{base}/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}{lands}")
     return page
 
 

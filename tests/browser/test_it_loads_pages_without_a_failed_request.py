@@ -46,3 +46,30 @@ ICONS = """async () => {
     return image.naturalWidth > 0;
   }));
 }"""
+
+
+def test_the_portal_and_qa_pages_load_without_a_failure(
+    live_server: Any, browser: Any, people: Any
+) -> None:
+    from webapp import answer_all, assigned_review
+
+    base = live_server.url
+    rid, aid = assigned_review(people)
+    answer_all(people, aid)
+    failed: list[str] = []
+    visits = (
+        (people.physician, "/portal/", ("/portal/", f"/portal/{aid}/", _VIEWER.format(aid))),
+        (people.qa, "/", ("/qa/", f"/qa/{aid}/", f"/referrals/{rid}/")),
+    )
+    for who, lands, paths in visits:
+        page = sign_in(browser, base, who.email, lands=lands)
+        page.on("requestfailed", lambda r: _failed(r) and failed.append(f"{r.url}: {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url}: {r.status}"))
+        for path in paths:
+            page.goto(f"{base}{path}")
+            page.wait_for_load_state("networkidle")
+            assert "WC-TEST-0001" in page.content(), path
+    assert failed == []
+
+
+_VIEWER = "/portal/{}/records/?file=records/note.txt&page=1"

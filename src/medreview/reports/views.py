@@ -6,6 +6,7 @@ its page; a refusal shows the page again with the error."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -208,20 +209,22 @@ def cite(request: HttpRequest, assignment_id: int) -> HttpResponse:
     found = _own(request, assignment_id)
     question_id = request.POST.get("question_id", "")
     file = request.POST.get("file", "")
+    raw = request.POST.get("page", "")
+    if not raw.isdigit():
+        return _render_assignment(request, found, error="no page to cite", status=422)
+    page = int(raw)
     try:
-        page = int(request.POST.get("page", ""))
         actions.do_cite_page(
             found,
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             question_id=question_id,
             file=file,
-            page=page,  # type: ignore[arg-type]
+            page=page,
         )
-    except ValueError:
-        return _render_assignment(request, found, error="no page to cite", status=422)
     except ActionError as exc:
         return _render_assignment(request, found, error=str(exc), status=exc.status)
-    return redirect(f"/portal/{assignment_id}/records/?file={file}&page={page}&cited={question_id}")
+    query = urlencode({"file": file, "page": page, "cited": question_id})
+    return redirect(f"/portal/{assignment_id}/records/?{query}")
 
 
 @login_required
