@@ -20,6 +20,7 @@ from bench import (
     mtsamples_kinds,
     network,
     ocr,
+    portal,
     report,
     text_pdf,
     triage,
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
         fax_packets.run,
     ),
     "report": ("A review's report as a PDF: 20 questions, 200 citations", report.run),
+    "portal": ("The physician's portal and the report, as requests", portal.run),
 }
 
 

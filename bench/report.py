@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from bench.measure import Outcome, ms, timed
 from medreview.core.review.model import (
-    DETERMINATIONS,
     Addendum,
     Answer,
     Citation,
@@ -24,7 +23,7 @@ from medreview.core.review.model import (
     Review,
     Reviewer,
 )
-from medreview.core.vocabulary import QUESTION_TYPES
+from medreview.core.vocabulary import DETERMINATIONS, QUESTION_TYPES
 
 GOAL_S = 1.0
 SEED = 20260601
