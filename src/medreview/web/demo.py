@@ -32,8 +32,28 @@ USERS = [
     ("adjuster@northwind.example", "Northwind Mutual", "adjuster"),
     ("adjuster@harbor.example", "Harbor Claims TPA", "adjuster"),
     ("coordinator@review.example", "medreview Review Desk", "coordinator"),
+    ("qa@review.example", "medreview Review Desk", "qa"),
+    ("physician@review.example", "medreview Review Desk", "physician"),
     ("admin@review.example", "medreview Review Desk", "admin"),
 ]
+# The demo physician user's place in the network: a reviewer of the examples' specialties,
+# licensed in their states, so that a coordinator finds her among the first candidates.
+DEMO_REVIEWER = {
+    "npi": "1234567893",
+    "name": "Dana Reyes, MD",
+    "specialties": "Orthopaedic Surgery;Physical Medicine & Rehabilitation;Occupational Medicine",
+    "board_certified": "yes",
+    "zip": "94107",
+    "services": "peer_review;ime",
+    "languages": "en;es",
+    "weekly_capacity": "40",
+    "open_assignments": "0",
+    "median_turnaround_days": "1.5",
+    "qa_score": "0.97",
+    "affiliations": "Reyes Medical Review",
+    "fee_peer_review": "300",
+    "fee_ime": "1600",
+}
 
 
 def examples_dir() -> Path | None:
@@ -56,7 +76,7 @@ def load_demo() -> list[str]:
         if not User.objects.filter(email=email).exists():
             do_create_user(
                 Organisation.objects.get(name=org), actor=DEMO, email=email, role=role,
-                password=PASSWORD,
+                password=PASSWORD, npi=DEMO_REVIEWER["npi"] if role == "physician" else "",
             )  # fmt: skip
             done.append(f"user {email}")
     folder = examples_dir()
@@ -78,7 +98,9 @@ def load_demo() -> list[str]:
             today=date.today(),
         )  # fmt: skip
         done.append(f"referral {number} ({sender.organisation.name})")
-    done += _demo_network([json.loads((c / "referral.json").read_text())["claim"] for c in cases])
+    claims = [json.loads((c / "referral.json").read_text())["claim"] for c in cases]
+    done += _demo_network(claims)
+    done += _demo_reviewer(claims)
     return done
 
 
@@ -114,6 +136,19 @@ def _demo_network(claims: list[dict[str, str]]) -> list[str]:
     )
     do_import_network(rows, actor=DEMO, source="demo roster")
     return [f"physician network of {len(rows):,} (made up) in {', '.join(states)}"]
+
+
+def _demo_reviewer(claims: list[dict[str, str]]) -> list[str]:
+    """The demo physician user's row of the network, when it is missing."""
+    if Physician.objects.filter(npi=DEMO_REVIEWER["npi"]).exists():
+        return []
+    states = sorted({c["jurisdiction"] for c in claims} | {"CA", "NY"})
+    expires = (date.today() + timedelta(days=730)).isoformat()
+    row = {**DEMO_REVIEWER, "licenses": ";".join(f"{s}:{expires}" for s in states)}
+    rows, rejected = read_roster(rows_to_csv([row]), today=date.today())
+    assert not rejected, rejected
+    do_import_network(rows, actor=DEMO, source="demo reviewer")
+    return [f"physician {row['name']} (NPI {row['npi']}), the demo physician user"]
 
 
 def print_logins(port: int) -> None:
