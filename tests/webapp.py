@@ -131,17 +131,20 @@ REVIEWER_B = {
 
 
 def assigned_review(
-    people: Any, referral: dict[str, Any] | None = None, files: dict[str, bytes] | None = None
+    people: Any,
+    referral: dict[str, Any] | None = None,
+    files: dict[str, bytes] | None = None,
+    roster: tuple[dict[str, str], ...] = (REVIEWER, REVIEWER_B),
 ) -> tuple[str, int]:
     """A client A referral read, decided for a peer review, and given to the persona
-    physician: (referral id, assignment id)."""
-    import_roster(REVIEWER, REVIEWER_B)
+    physician (of the roster's first row): (referral id, assignment id)."""
+    import_roster(*roster)
     rid: str = send(people.token(people.adjuster_a), referral, files).json()["id"]
     run_worker()
     call_for_peer_review(rid, people.coordinator)
     made = api(people.token(people.coordinator)).post(
         f"/api/v1/referrals/{rid}/assignments",
-        {"service": "peer_review", "npi": REVIEWER["npi"]},
+        {"service": "peer_review", "npi": roster[0]["npi"]},
         content_type="application/json",
     )
     assert made.status_code == 201, made.content

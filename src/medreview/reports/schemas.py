@@ -56,7 +56,8 @@ class PhysicianAssignments(Schema):
 
 class AttestationIn(Schema):
     no_conflict: bool
-    statement: str = Field(max_length=4000)
+    # The physician's own words; the standard statement when left out.
+    statement: str = Field("", max_length=4000)
 
 
 class DeclineIn(Schema):

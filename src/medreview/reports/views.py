@@ -6,8 +6,8 @@ its page; a refusal shows the page again with the error."""
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -21,7 +21,8 @@ from medreview.claims.errors import ActionError
 from medreview.claims.models import Notice, User
 from medreview.claims.permissions import Permission
 from medreview.core.network.jurisdictions import default_rules
-from medreview.core.review.rules import missing_for_submission, qa_checklist
+from medreview.core.review.rules import missing_for_submission, peer_to_peer_due, qa_checklist
+from medreview.core.triage.calendars import holidays_for
 from medreview.core.vocabulary import DETERMINATIONS, PEER_TO_PEER_OUTCOMES
 from medreview.records.corrections import corrected, document_name
 from medreview.records.views import record_png, render_record_page
@@ -29,14 +30,8 @@ from medreview.reports import actions
 from medreview.reports.api import physician_assignments
 from medreview.reports.models import Addendum, PeerToPeer, QaReview
 from medreview.reports.review import questions_of, record_pages, review_of
-from medreview.reviews.actions import do_attest_assignment, do_decline_assignment
+from medreview.reviews.actions import ATTESTATION, do_attest_assignment, do_decline_assignment
 from medreview.reviews.models import Assignment
-
-ATTESTATION = (
-    "I have no professional, family or financial tie to the claimant, the treating providers,"
-    " the employer or the insurer of this claim, no prior involvement in it, and my fee does"
-    " not depend on my findings."
-)
 
 
 @login_required
@@ -95,6 +90,15 @@ def _render_assignment(
         else ()
     )
     returned = next((q for q in a.qa.all() if q.decision == QaReview.RETURN), None)
+    offer_due = None
+    if review is not None and a.delivered is not None:
+        day = timezone.localdate(a.delivered)
+        offer_due = peer_to_peer_due(
+            review,
+            default_rules(),
+            delivered=day,
+            holidays=holidays_for(referral.jurisdiction, day.year, day.year + 1),
+        )
     return render(
         request,
         "reports/assignment.html",
@@ -111,6 +115,7 @@ def _render_assignment(
             "outcomes": list(PEER_TO_PEER_OUTCOMES.items()),
             "missing": missing,
             "returned": returned if a.status == Assignment.RETURNED else None,
+            "offer_due": offer_due,
             "addenda": list(a.addenda.all()),
             "attestation": ATTESTATION,
             "error": error,

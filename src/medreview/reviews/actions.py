@@ -319,12 +319,21 @@ def own_assignment(actor: Actor, assignment: Assignment) -> Assignment:
     return found
 
 
+# What a physician attests when it writes no statement of its own (URAC IR 3).
+ATTESTATION = (
+    "I have no professional, family or financial tie to the claimant, the treating providers,"
+    " the employer or the insurer of this claim, no prior involvement in it, and my fee does"
+    " not depend on my findings."
+)
+
+
 def do_attest_assignment(
-    assignment: Assignment, *, actor: User, no_conflict: bool, statement: str
+    assignment: Assignment, *, actor: User, no_conflict: bool, statement: str = ""
 ) -> Assignment:
     """The physician's no-conflict attestation, signed before anything else of the case
-    opens (URAC IR 3). A physician with a conflict declines instead (`do_decline_assignment`)."""
-    statement = (statement or "").strip()
+    opens (URAC IR 3): its own statement, or the standard one. A physician with a conflict
+    declines instead (`do_decline_assignment`)."""
+    statement = (statement or "").strip() or ATTESTATION
     with transaction.atomic():
         found = own_assignment(actor, assignment)
         if found.status != Assignment.OPEN:
@@ -337,8 +346,6 @@ def do_attest_assignment(
                 "as a recusal",
                 field="no_conflict",
             )
-        if not statement:
-            raise ActionError("write the attestation's statement", field="statement")
         found.status = Assignment.ATTESTED
         found.attested = timezone.now()
         found.attestation = statement[:4000]

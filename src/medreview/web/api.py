@@ -375,7 +375,7 @@ ERRORS: dict[str, dict[int, str]] = {
         403: _PHYSICIANS,
         404: _NO_ASSIGNMENT,
         409: "The assignment is attested already, declined, cancelled or closed",
-        422: "No conflict not attested, or no statement",
+        422: "No conflict not attested",
     },
     "POST /assignments/{assignment_id}/peer-to-peer": {
         401: _UNAUTHENTICATED,
