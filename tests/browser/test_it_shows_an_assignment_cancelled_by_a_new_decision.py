@@ -30,7 +30,8 @@ def test_a_nurses_override_cancels_the_peer_review_on_the_page(
     page = sign_in(browser, base, people.adjuster_a.email)
     page.goto(f"{base}/referrals/{rid}/")
     assigned = page.locator("#assignments")
-    assert "In force" in assigned.inner_text() and SURGEON["name"] in assigned.inner_text()
+    shown = assigned.inner_text()
+    assert "Open: waiting for the attestation" in shown and SURGEON["name"] in shown
     page.get_by_label("Or override to").select_option("ime_first")
     page.get_by_label("Reason (required for an override)").fill("The surgeon wants an exam")
     with page.expect_navigation():
@@ -38,4 +39,4 @@ def test_a_nurses_override_cancels_the_peer_review_on_the_page(
 
     assigned = page.locator("#assignments").inner_text()
     assert "Cancelled" in assigned and "The surgeon wants an exam" in assigned
-    assert "In force" not in assigned
+    assert "Open: waiting for the attestation" not in assigned

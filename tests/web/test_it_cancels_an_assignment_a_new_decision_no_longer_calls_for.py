@@ -12,7 +12,7 @@ import pytest
 from webapp import SURGEON, api, call_for_peer_review, import_roster, login, run_worker, send
 
 from medreview.audit.models import AuditEvent
-from medreview.claims.models import Referral
+from medreview.claims.models import Notice, Referral
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment
 
@@ -60,6 +60,9 @@ def test_a_clients_override_to_an_ime_cancels_the_peer_review(people: Any) -> No
 
     page = login(people.adjuster_a).get(f"/referrals/{rid}/").content.decode()
     assert "Cancelled" in page and "The surgeon wants an exam" in page
+    # The physician is told.
+    told = Notice.objects.get(npi=SURGEON["npi"])
+    assert told.text.startswith("Your peer review of claim WC-TEST-0001 was cancelled:")
 
 
 def test_a_decision_that_still_calls_for_the_review_leaves_it(people: Any) -> None:

@@ -136,8 +136,7 @@ def _out(a: Assignment) -> PhysicianAssignment:
 @assignments.get("", response=PhysicianAssignments, summary="A physician's own assignments")
 def list_assignments(request: HttpRequest) -> PhysicianAssignments:
     require(request.user, Permission.REVIEW_ASSIGNMENTS)
-    found = physician_assignments(request.user).exclude(status=Assignment.CANCELLED)
-    return PhysicianAssignments(items=[_out(a) for a in found])
+    return PhysicianAssignments(items=[_out(a) for a in physician_assignments(request.user)])
 
 
 @assignments.get("/{assignment_id}", response=PhysicianAssignment, summary="One assignment")

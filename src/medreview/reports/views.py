@@ -39,7 +39,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     """A physician's assignments: those to do first, then those done."""
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
         return denied
-    found = list(physician_assignments(request.user).exclude(status=Assignment.CANCELLED))
+    found = list(physician_assignments(request.user))
     todo = [a for a in found if a.status in Assignment.OPEN_STATUSES or _open_addendum(a)]
     done = [a for a in found if a not in todo]
     notices = Notice.objects.filter(npi=request.user.npi).select_related("referral")[:10]  # type: ignore[union-attr]

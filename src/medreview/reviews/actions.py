@@ -26,6 +26,7 @@ from django.utils import timezone
 from medreview.audit.actions import record
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral, User
+from medreview.claims.notices import notify
 from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
@@ -282,6 +283,12 @@ def do_cancel_assignments(
             a.cancel_reason = reason
             a.save(update_fields=["status", "cancelled", "cancel_reason"])
             free_slot(a)
+            notify(
+                f"Your {SERVICES_IN_A_SENTENCE[a.service]} of claim {referral.claim_number} was"
+                f" cancelled: {reason}",
+                referral=referral,
+                npi=a.physician.npi,
+            )
             record(
                 "assignment.cancelled",
                 actor=actor,
