@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from webapp import assigned_review, sign_in
 
+from medreview.reports.models import Determination
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -46,6 +48,8 @@ def test_a_review_goes_from_the_physician_through_qa_to_the_client(
     assert "records/note.txt, page 1" in doctor.locator("#question-q1").inner_text()
     _answer(doctor, "Therapy helps.")
     assert "Submitted: waiting for QA" in doctor.content()
+    # The form sent back only what the physician wrote: no dispute was named.
+    assert Determination.objects.get(assignment_id=aid).disputes == []
 
     nurse = sign_in(browser, base, people.qa.email)
     nurse.goto(f"{base}/qa/")

@@ -76,7 +76,14 @@ def _render_assignment(
     referral = a.referral
     opened = a.status not in (Assignment.OPEN, Assignment.DECLINED, Assignment.CANCELLED)
     answers = {d.question_id: d for d in a.determinations.all()}
-    questions = [{**q, "answer": answers.get(str(q.get("id")))} for q in questions_of(a)]
+    questions = [
+        {
+            **q,
+            "answer": answers.get(str(q.get("id"))),
+            "disputes_text": "\n".join(getattr(answers.get(str(q.get("id"))), "disputes", [])),
+        }
+        for q in questions_of(a)
+    ]
     pages = record_pages(referral)
     triage: dict[str, Any] = {}
     if opened:
