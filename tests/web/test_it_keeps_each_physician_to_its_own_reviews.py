@@ -133,3 +133,21 @@ def test_roles_are_refused_what_the_client_and_the_coordinator_do(people: Any) -
     assert post(adjuster, f"/api/v1/referrals/{rid}/close", {"reason": "x"}).status_code == 403
     assert post(adjuster, f"/api/v1/referrals/{rid}/ime-referral/confirm").status_code == 403
     assert _state() == before
+
+
+def test_an_id_no_row_can_have_answers_404(people: Any) -> None:
+    _, aid = assigned_review(people)
+    huge = 2**63
+    doctor = api(people.token(people.physician))
+    assert doctor.get(f"/api/v1/assignments/{huge}").status_code == 404
+    assert (
+        post(doctor, f"/api/v1/assignments/{aid}/addenda/{huge}", {"response": "x"}).status_code
+        == 404
+    )
+    qa = api(people.token(people.qa))
+    assert post(qa, f"/api/v1/assignments/{huge}/qa", {"decision": "pass"}).status_code == 404
+    coordinator = api(people.token(people.coordinator))
+    assert coordinator.get(f"/api/v1/assignment-batches/{huge}").status_code == 404
+    assert login(people.physician).get(f"/portal/{huge}/").status_code == 404
+    assert login(people.qa).get(f"/qa/{huge}/").status_code == 404
+    assert login(people.coordinator).get(f"/assignments/{huge}/").status_code == 404

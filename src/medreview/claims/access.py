@@ -26,6 +26,18 @@ def referral_or_404(user: Any, referral_id: object) -> Referral:
     return found
 
 
+# The largest id a database integer column holds: a larger one in a URL names nothing (and
+# PostgreSQL would refuse the query instead of finding no row).
+LARGEST_ID = 2**31 - 1
+
+
+def row_id(value: int) -> int:
+    """An id from a URL, or 404 for one no row can have."""
+    if not 1 <= value <= LARGEST_ID:
+        raise Http404("no such object")
+    return value
+
+
 def refuse_unless(request: HttpRequest, permission: Permission) -> HttpResponse | None:
     """The 403 page for anyone without the permission; None for those who hold it."""
     if not may(request.user, permission):

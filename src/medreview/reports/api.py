@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 from ninja.responses import Status
 
-from medreview.claims.access import referral_or_404
+from medreview.claims.access import referral_or_404, row_id
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Permission, require
 from medreview.reports.actions import (
@@ -77,7 +77,7 @@ def physician_assignments(user: Any) -> Any:
 
 def _own(request: HttpRequest, assignment_id: int) -> Assignment:
     require(request.user, Permission.REVIEW_ASSIGNMENTS)
-    found = physician_assignments(request.user).filter(pk=assignment_id).first()
+    found = physician_assignments(request.user).filter(pk=row_id(assignment_id)).first()
     if found is None:
         raise Http404("no such assignment")
     return found
@@ -228,7 +228,7 @@ def answer_addendum(
     request: HttpRequest, assignment_id: int, number: int, body: AddendumAnswerIn
 ) -> StatusOut:
     own = _own(request, assignment_id)
-    found = Addendum.objects.filter(assignment=own, number=number).first()
+    found = Addendum.objects.filter(assignment=own, number=row_id(number)).first()
     if found is None:
         raise Http404("no such addendum")
     made = do_answer_addendum(
@@ -243,7 +243,7 @@ def answer_addendum(
 @assignments.post("/{assignment_id}/qa", response=QaOut, summary="Pass or return (QA)")
 def qa(request: HttpRequest, assignment_id: int, body: QaIn) -> QaOut:
     require(request.user, Permission.PASS_QA)
-    found = Assignment.objects.filter(pk=assignment_id).first()
+    found = Assignment.objects.filter(pk=row_id(assignment_id)).first()
     if found is None:
         raise Http404("no such assignment")
     made = do_qa_review(

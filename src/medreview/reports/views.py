@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from medreview.claims.access import referral_or_404, refuse_unless
+from medreview.claims.access import referral_or_404, refuse_unless, row_id
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Notice, User
 from medreview.claims.permissions import Permission
@@ -57,7 +57,7 @@ def _open_addendum(a: Assignment) -> Addendum | None:
 
 
 def _own(request: HttpRequest, assignment_id: int) -> Assignment:
-    found = physician_assignments(request.user).filter(pk=assignment_id).first()
+    found = physician_assignments(request.user).filter(pk=row_id(assignment_id)).first()
     if found is None:
         raise Http404("no such assignment")
     return found
@@ -356,7 +356,7 @@ def _for_qa(assignment_id: int) -> Assignment:
     found = (
         Assignment.objects.select_related("referral__organisation", "physician")
         .prefetch_related("physician__specialties", "physician__licences")
-        .filter(pk=assignment_id)
+        .filter(pk=row_id(assignment_id))
         .first()
     )
     if found is None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from medreview.claims.access import referral_or_404
+from medreview.claims.access import referral_or_404, row_id
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Permission, require
 from medreview.core.network.matching import missing_for
@@ -88,7 +88,7 @@ def propose(request: HttpRequest) -> Status[BatchCreated]:
 
 def _batch(user: Any, batch_id: int) -> AssignmentBatch:
     require(user, Permission.SEE_ASSIGNMENT_BATCHES)
-    found = AssignmentBatch.objects.filter(pk=batch_id).first()
+    found = AssignmentBatch.objects.filter(pk=row_id(batch_id)).first()
     if found is None:
         raise Http404("no such batch")
     return found

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from medreview.claims.access import refuse_unless
+from medreview.claims.access import refuse_unless, row_id
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Permission, may
 from medreview.reviews.actions import (
@@ -38,7 +38,7 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied
     found = get_object_or_404(
-        AssignmentBatch.objects.select_related("created_by", "applied_by"), pk=batch_id
+        AssignmentBatch.objects.select_related("created_by", "applied_by"), pk=row_id(batch_id)
     )
     return _render(request, found)
 
@@ -60,7 +60,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied
-    found = get_object_or_404(AssignmentBatch, pk=batch_id)
+    found = get_object_or_404(AssignmentBatch, pk=row_id(batch_id))
     try:
         do_apply_assignment_batch(found, actor=request.user)  # type: ignore[arg-type]
     except ActionError as exc:
