@@ -122,3 +122,16 @@ def test_the_portal_reads_a_fixed_number_of_queries(
         assert page.get("/portal/").status_code == 200
     with django_assert_max_num_queries(one_case):
         assert page.get(f"/portal/{aid}/").status_code == 200
+
+
+def test_a_text_too_long_is_refused_not_cut_short(people: Any) -> None:
+    _, aid = assigned_review(people)
+    page = login(people.physician)
+    page.post(f"/portal/{aid}/attest/", {"no_conflict": "yes"})
+    refused = page.post(
+        f"/portal/{aid}/answer/",
+        {"question_id": "q1", "determination": "supported", "rationale": "x" * 20_001},
+    )
+    assert refused.status_code == 422
+    assert "at most 20,000 characters (20,001 were sent)" in refused.content.decode()
+    assert not Determination.objects.exists()

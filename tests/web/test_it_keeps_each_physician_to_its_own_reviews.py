@@ -59,7 +59,11 @@ def test_another_physician_neither_sees_nor_touches_an_assignment(people: Any) -
     for url, body in _physician_doors(aid):
         assert post(other, url, body).status_code == 404, url
     page = login(people.physician_b)
-    for url in (f"/portal/{aid}/", f"/portal/{aid}/records/?file=records/note.txt&page=1"):
+    for url in (
+        f"/portal/{aid}/",
+        f"/portal/{aid}/records/?file=records/note.txt&page=1",
+        f"/portal/{aid}/records/page.png?file=records/note.txt&page=1",
+    ):
         assert page.get(url).status_code == 404, url
     for url in ("attest", "answer", "cite", "uncite", "peer-to-peer", "submit", "decline"):
         assert page.post(f"/portal/{aid}/{url}/", {"question_id": "q1"}).status_code == 404, url

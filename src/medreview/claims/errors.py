@@ -11,3 +11,11 @@ class ActionError(ValueError):
         super().__init__(message)
         self.field = field
         self.status = status
+
+
+def text_of(value: object, *, field: str, limit: int) -> str:
+    """A person's text, stripped; refused (never cut short) when longer than `limit`."""
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise ActionError(f"at most {limit:,} characters ({len(text):,} were sent)", field=field)
+    return text

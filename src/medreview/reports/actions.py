@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.claims.errors import ActionError
+from medreview.claims.errors import ActionError, text_of
 from medreview.claims.models import Referral, User
 from medreview.claims.notices import notify
 from medreview.claims.permissions import Permission, require
@@ -78,9 +78,9 @@ def do_record_determination(
             question_id=question_id,
             defaults={
                 "determination": determination,
-                "rationale": (rationale or "").strip()[:MAX_TEXT],
+                "rationale": text_of(rationale, field="rationale", limit=MAX_TEXT),
                 "citations": cited,
-                "disputes": [d.strip()[:1000] for d in (disputes or []) if d and d.strip()][:20],
+                "disputes": _disputes(disputes or []),
                 "answered": timezone.now(),
             },
         )
@@ -98,6 +98,14 @@ def do_record_determination(
             },
         )
     return made
+
+
+def _disputes(raw: list[str]) -> list[str]:
+    found = [text_of(d, field="disputes", limit=1000) for d in raw]
+    found = [d for d in found if d]
+    if len(found) > 20:
+        raise ActionError("at most 20 disputes", field="disputes")
+    return found
 
 
 def _editable(found: Assignment) -> None:
@@ -132,7 +140,8 @@ def _citations(raw: Any, pages: dict[str, int]) -> list[dict[str, Any]]:
             raise ActionError(f"citation {n} is not an object", field="citations")
         if c.get("guideline"):
             entry = {
-                k: str(c.get(k) or "").strip()[:300] for k in ("guideline", "edition", "section")
+                k: text_of(c.get(k), field="citations", limit=300)
+                for k in ("guideline", "edition", "section")
             }
             found.append({k: v for k, v in entry.items() if v})
             continue
@@ -166,7 +175,7 @@ def do_log_peer_to_peer(
             raise ActionError(
                 f"{outcome!r} is not one of {', '.join(PEER_TO_PEER_OUTCOMES)}", field="outcome"
             )
-        with_whom = (with_whom or "").strip()
+        with_whom = text_of(with_whom, field="with", limit=200)
         if not with_whom:
             raise ActionError("name the treating provider", field="with")
         if timezone.is_naive(at):
@@ -176,9 +185,9 @@ def do_log_peer_to_peer(
         made = PeerToPeer.objects.create(
             assignment=found,
             at=at,
-            with_whom=with_whom[:200],
+            with_whom=text_of(with_whom, field="with", limit=200),
             outcome=outcome,
-            note=(note or "").strip()[:MAX_TEXT],
+            note=text_of(note, field="note", limit=MAX_TEXT),
         )
         record(
             "peer_to_peer.logged",
@@ -221,7 +230,7 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
     A pass needs every item of the checklist; it delivers the report. A return needs a note,
     which goes back to the physician. No one passes their own review."""
     require(actor, Permission.PASS_QA)
-    note = (note or "").strip()
+    note = text_of(note, field="note", limit=MAX_TEXT)
     if decision not in (QaReview.PASS, QaReview.RETURN):
         raise ActionError("decision is 'pass' or 'return'", field="decision")
     with transaction.atomic():
@@ -247,7 +256,7 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
             for i in qa_checklist(review, default_rules())
         ]
         if addendum is not None:
-            checklist = [_addendum_item(addendum, record_pages(found.referral))]
+            checklist = [_addendum_item(addendum)]
         failing = [i for i in checklist if not i["ok"]]
         if decision == QaReview.PASS and failing:
             raise ActionError(
@@ -259,7 +268,7 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
             assignment=found,
             addendum=addendum,
             decision=decision,
-            note=note[:MAX_TEXT],
+            note=note,
             checklist=checklist,
             reviewed_by=actor,
         )
@@ -286,7 +295,7 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
     return made
 
 
-def _addendum_item(addendum: Addendum, pages: dict[str, int]) -> dict[str, Any]:
+def _addendum_item(addendum: Addendum) -> dict[str, Any]:
     ok = bool(addendum.response.strip())
     return {
         "label": "The addendum answers the request",
@@ -426,7 +435,7 @@ def do_confirm_ime_referral(referral: Referral, *, actor: User) -> ImeReferral:
 def do_close_referral(referral: Referral, *, actor: User, reason: str) -> Referral:
     """Close a referral whose work is done: no assignment or addendum still open."""
     require(actor, Permission.CONFIRM_IME_REFERRAL)
-    reason = (reason or "").strip()
+    reason = text_of(reason, field="reason", limit=2000)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.status == Referral.CLOSED:
@@ -454,7 +463,7 @@ def do_close_referral(referral: Referral, *, actor: User, reason: str) -> Referr
         )
         referral.status = Referral.CLOSED
         referral.save(update_fields=["status", "updated"])
-        record("referral.closed", actor=actor, referral=referral, detail={"reason": reason[:2000]})
+        record("referral.closed", actor=actor, referral=referral, detail={"reason": reason})
     return referral
 
 
@@ -464,7 +473,7 @@ def do_ask_for_addendum(
     """A client asks for an addendum on the delivered report: it goes to the same physician,
     due in the addendum's own business days, and through QA again."""
     require(actor, Permission.ASK_FOR_ADDENDUM)
-    request = (request or "").strip()
+    request = text_of(request, field="request", limit=MAX_TEXT)
     question_id = (question_id or "").strip() or None
     with transaction.atomic():
         delivered = (
@@ -491,7 +500,7 @@ def do_ask_for_addendum(
             assignment=delivered,
             number=number,
             question_id=question_id or "",
-            request=request[:MAX_TEXT],
+            request=request,
             requested_by=actor,
             due=_addendum_due(referral, timezone.localdate()),
         )
@@ -531,10 +540,10 @@ def do_answer_addendum(
         addendum = Addendum.objects.select_for_update().get(pk=addendum.pk, assignment=found)
         if addendum.status not in (Addendum.OPEN, Addendum.RETURNED):
             raise ActionError("this addendum is not waiting for an answer", status=409)
-        response = (response or "").strip()
+        response = text_of(response, field="response", limit=MAX_TEXT)
         if not response:
             raise ActionError("write the addendum's answer", field="response")
-        addendum.response = response[:MAX_TEXT]
+        addendum.response = response
         addendum.citations = _citations(citations, record_pages(found.referral))
         addendum.status = Addendum.SUBMITTED
         addendum.submitted = timezone.now()

@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.claims.errors import ActionError
+from medreview.claims.errors import ActionError, text_of
 from medreview.claims.models import Referral, User
 from medreview.claims.notices import notify
 from medreview.claims.permissions import Actor, Permission, require
@@ -340,7 +340,7 @@ def do_attest_assignment(
     """The physician's no-conflict attestation, signed before anything else of the case
     opens (URAC IR 3): its own statement, or the standard one. A physician with a conflict
     declines instead (`do_decline_assignment`)."""
-    statement = (statement or "").strip() or ATTESTATION
+    statement = text_of(statement, field="statement", limit=4000) or ATTESTATION
     with transaction.atomic():
         found = own_assignment(actor, assignment)
         if found.status != Assignment.OPEN:
@@ -355,7 +355,7 @@ def do_attest_assignment(
             )
         found.status = Assignment.ATTESTED
         found.attested = timezone.now()
-        found.attestation = statement[:4000]
+        found.attestation = statement
         found.save(update_fields=["status", "attested", "attestation"])
         record(
             "assignment.attested",
@@ -380,7 +380,7 @@ def do_decline_assignment(
 ) -> Assignment:
     """The physician declines, or recuses for a conflict found later: the review goes back to
     the queue, the slot is freed, and this physician is not offered for it again."""
-    reason = (reason or "").strip()
+    reason = text_of(reason, field="reason", limit=4000)
     with transaction.atomic():
         found = own_assignment(actor, assignment)
         if found.status not in Assignment.OPEN_STATUSES or found.status == Assignment.SUBMITTED:
@@ -391,7 +391,7 @@ def do_decline_assignment(
             raise ActionError("say why you decline", field="reason")
         found.status = Assignment.DECLINED
         found.declined = timezone.now()
-        found.decline_reason = reason[:4000]
+        found.decline_reason = reason
         found.recused = bool(conflict)
         found.save(update_fields=["status", "declined", "decline_reason", "recused"])
         free_slot(found)
