@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medreview.core.reading.images import IMAGE_SUFFIXES
+from medreview.core.reading.limits import PageTooLarge, check_pixels, render_scale
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -47,7 +48,10 @@ def page_png(content: bytes, name: str, page: int) -> bytes:
             try:
                 if not 1 <= page <= len(pdf):
                     raise IndexError(page)
-                rendered = pdf[page - 1].render(scale=RENDER_DPI / 72).to_pil()
+                sheet = pdf[page - 1]
+                width, height = sheet.get_size()
+                scale = render_scale(width, height, RENDER_DPI, page=page)
+                rendered = sheet.render(scale=scale).to_pil()
             finally:
                 pdf.close()
         else:
@@ -55,13 +59,36 @@ def page_png(content: bytes, name: str, page: int) -> bytes:
                 if not 1 <= page <= _frames(image):
                     raise IndexError(page)
                 image.seek(page - 1)
+                check_pixels(image.width, image.height, page=page)
                 rendered = image.convert("RGB")
         out = io.BytesIO()
         rendered.convert("RGB").save(out, format="PNG", optimize=True)
-    except (pdfium.PdfiumError, OSError, ValueError):
+    except (pdfium.PdfiumError, OSError, ValueError, PageTooLarge):
         # Pillow's truncated images and pdfium's broken pages alike, never with their words.
         raise Unviewable from None
     return out.getvalue()
+
+
+def too_large(content: bytes, name: str, page: int) -> str | None:
+    """Why page `page` is too large to show, before anything is rendered; None when it is not
+    (or when the page does not exist: the caller says so)."""
+    try:
+        if _suffix(name) == ".pdf":
+            pdf = _open_pdf(content)
+            try:
+                if 1 <= page <= len(pdf):
+                    width, height = pdf[page - 1].get_size()
+                    render_scale(width, height, RENDER_DPI, page=page)
+            finally:
+                pdf.close()
+        else:
+            with _open_image(content) as image:
+                if 1 <= page <= _frames(image):
+                    image.seek(page - 1)
+                    check_pixels(image.width, image.height, page=page)
+    except PageTooLarge as exc:
+        return str(exc)
+    return None
 
 
 def _suffix(name: str) -> str:

@@ -84,6 +84,9 @@ def render_record_page(
     context.update(count=count, text=text)
     if not 1 <= page <= count:
         return render(request, template, {**context, "missing": True}, status=404)
+    if is_image and (why := pages.too_large(content, rf.name, page)) is not None:
+        context.update(too_large=why)
+        return render(request, template, context)
     do_view_record(referral, actor=request.user, file=name, page=page)
     return render(request, template, context)
 

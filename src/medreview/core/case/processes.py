@@ -16,6 +16,7 @@ that loads ConText while the case is read.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import multiprocessing
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from medreview.core import records
+from medreview.core.reading.limits import PageTooLarge
 from medreview.core.reading.model import Fact, Page, SourceDocument
 from medreview.core.reading.pdf import ocr_page, text_layer
 from medreview.core.records import compile_patterns, duplicates, language
@@ -217,7 +219,9 @@ def _read_and_build(
         for chunk in reads[path]:
             for page, scanned, fact in chunk.result():
                 if scanned and ocr:
-                    page = ocr_page(path, page)
+                    # One giant page of a long packet keeps its text layer alone.
+                    with contextlib.suppress(PageTooLarge):
+                        page = ocr_page(path, page)
                     fact = page_facts(page)
                 queue(splitter.add(page, fact if fact is not None else page_facts(page)))
         queue(splitter.finish())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from medreview.core.reading.images import IMAGE_SUFFIXES, read_image_pages
+from medreview.core.reading.limits import PageTooLarge
 from medreview.core.reading.model import ReadFile, SourceDocument
 from medreview.core.reading.pdf import UnreadablePdf, iter_pdf_pages
 from medreview.core.reading.plain import NotText, decode_text
@@ -40,7 +41,7 @@ def read_file(path: Path, name: str, *, ocr: bool = True) -> ReadFile:
 
             text = decode_text(path.read_bytes())
             return ReadFile(name, (SourceDocument(name, name, (Page(1, text),)),))
-    except (UnreadablePdf, NotText) as exc:
+    except (UnreadablePdf, NotText, PageTooLarge) as exc:
         return _failed(name, str(exc))
     except OSError as exc:
         # Never str(exc): it carries the server's path. Pillow's "cannot identify" is an OSError too.

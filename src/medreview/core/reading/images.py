@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from medreview.core.reading.limits import check_pixels, upscale_factor
 from medreview.core.reading.model import Page
 from medreview.core.reading.ocr import OCR_DPI, ocr_image
 
@@ -17,11 +18,13 @@ def read_image_pages(path: Path) -> tuple[Page, ...]:
     pages = []
     with Image.open(path) as img:
         for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
+            # The header's size, checked before the frame is decoded.
+            check_pixels(frame.width, frame.height, page=number)
             rgb = frame.convert("RGB")
-            dpi = frame.info.get("dpi", (OCR_DPI, OCR_DPI))[0] or OCR_DPI
-            if dpi < OCR_DPI * 0.9:
-                # Small scans lose whole lines in OCR; bring them up to the OCR resolution.
-                factor = OCR_DPI / dpi
+            dpi = float(frame.info.get("dpi", (OCR_DPI, OCR_DPI))[0] or OCR_DPI)
+            # Small scans lose whole lines in OCR; bring them up towards the OCR resolution.
+            factor = upscale_factor(rgb.width, rgb.height, dpi, OCR_DPI)
+            if factor > 1:
                 rgb = rgb.resize((int(rgb.width * factor), int(rgb.height * factor)))
             pages.append(Page(number, ocr_image(np.asarray(rgb)), ocr=True))
     return tuple(pages)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from medreview.core.reading.limits import render_scale
 from medreview.core.reading.model import Page
 from medreview.core.reading.ocr import OCR_DPI, ocr_image
 
@@ -115,7 +116,8 @@ def _read_page(pdf: Any, index: int, *, detect_scans: bool) -> tuple[Page, bool]
 def _ocr(pdf: Any, index: int, layer: Page) -> Page:
     page = pdf[index]
     try:
-        bitmap = page.render(scale=OCR_DPI / 72)
+        width, height = page.get_size()
+        bitmap = page.render(scale=render_scale(width, height, OCR_DPI, page=index + 1))
         image = bitmap.to_numpy()
         bitmap.close()
     finally:
