@@ -58,7 +58,7 @@ def test_a_new_referrals_body_is_the_referral_as_text_or_file_and_repeated_recor
 @pytest.mark.parametrize(
     ("method", "path", "statuses"),
     [
-        ("post", "/api/v1/referrals", {401, 403, 422}),
+        ("post", "/api/v1/referrals", {401, 403, 413, 422}),
         ("get", "/api/v1/referrals", {401, 422}),
         ("get", "/api/v1/referrals/{referral_id}", {401, 404}),
         ("get", "/api/v1/referrals/{referral_id}/audit", {401, 404}),

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,6 @@ from medreview.records.models import Correction, PendingUpload, RecordFile, Reco
 from medreview.records.tasks import read_records, retriage
 
 MAX_FILES = 500
-MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_REFERRAL_BYTES = 5 * 1024 * 1024
 KEPT_FOR = timedelta(days=1)  # how long a refused form's files wait for the corrected form
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()+-]")
@@ -139,7 +139,9 @@ def do_create_referral(
                     "records": names,
                 },
             )
-            transaction.on_commit(partial(read_records.enqueue, str(referral.pk)))
+            # Robust: a queue that fails after the commit must not undo a referral saved
+            # (`serve` queues again at its next start what was never read).
+            transaction.on_commit(partial(read_records.enqueue, str(referral.pk)), robust=True)
     except BaseException:
         for name in stored:
             storage.delete(name)  # the referral was not saved: neither are its new files
@@ -154,9 +156,20 @@ def _checked_name(upload: Upload) -> str:
         raise ActionError(f"record file {upload.filename!r} has no usable name", field="records")
     if not upload.content:
         raise ActionError(f"record file {name!r} is empty", field="records")
-    if len(upload.content) > MAX_FILE_BYTES:
-        raise ActionError(f"record file {name!r} is larger than 200 MB", field="records")
+    check_file_size(upload.filename, len(upload.content))
     return name
+
+
+def check_file_size(filename: str, size: int) -> None:
+    """Refuse (413) a record file over the per-file limit, from its size: the views call it
+    before they read the file."""
+    if size > settings.MAX_FILE_BYTES:
+        limit = settings.MAX_FILE_BYTES // (1024 * 1024)
+        raise ActionError(
+            f"record file {clean_filename(filename) or filename!r} is larger than {limit:,} MB",
+            field="records",
+            status=413,
+        )
 
 
 def _unique_names(names: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from medreview.claims.permissions import Permission, may
 from medreview.records import pages, storage
 from medreview.records.actions import (
     Upload,
+    check_file_size,
     do_create_referral,
     do_expire_kept_uploads,
     do_keep_uploads,
@@ -167,12 +168,22 @@ def new_referral(request: HttpRequest) -> HttpResponse:
         if via_file and removing is None
         else ReferralFileForm()
     )
-    uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+    # A file over the limit is never read: the form is refused naming it, the others kept.
+    uploads, oversize = [], []
+    for f in request.FILES.getlist("records"):
+        try:
+            check_file_size(f.name or "record", f.size or 0)
+        except ActionError as exc:
+            oversize.append(str(exc))
+            continue
+        uploads.append(Upload(f.name or "record", f.read()))
     error = removed = None
     if removing is not None:
         gone = do_remove_kept_upload(user, removing)
         removed = gone.name if gone is not None else None
         kept_ids = [i for i in kept_ids if i != removing]
+    elif oversize:  # nothing is sent without every file attached
+        error = "; ".join(oversize)
     elif posted and (file_form if via_file else form).is_valid():
         try:
             if via_file:

@@ -23,11 +23,13 @@ from ninja.security import APIKeyCookie, HttpBearer
 from medreview.claims.access import referral_or_404
 from medreview.claims.errors import ActionError
 from medreview.claims.models import ApiToken, Referral
+from medreview.claims.permissions import Permission, require
 from medreview.claims.schemas import ReferralList, ReferralSummary
 from medreview.records.actions import (
     MAX_FILES,
     MAX_REFERRAL_BYTES,
     Upload,
+    check_file_size,
     do_create_referral,
     referral_text_of,
 )
@@ -161,7 +163,8 @@ REFERRAL_BODY: dict[str, Any] = {
                     "records": {
                         "description": "The record files (PDF, scans, images, text, FHIR R4"
                         " JSON or NDJSON): the field repeated once per file, at most"
-                        f" {MAX_FILES} files of 200 MB each.",
+                        f" {MAX_FILES} files of 200 MB each (MEDREVIEW_MAX_FILE_MB), 1 GB in all"
+                        " (MEDREVIEW_MAX_REQUEST_MB).",
                         "type": "array",
                         "items": {"type": "string", "format": "binary"},
                     },
@@ -183,7 +186,12 @@ def create_referral(request: HttpRequest) -> Status[Created]:
     # a file part (curl's `-F referral=@referral.json`), which no one declared parameter
     # takes, and `records` is any number of files.
     user = request.user
-    uploads = [Upload(f.name or "record", f.read()) for f in request.FILES.getlist("records")]
+    # Who may send, and how large each file is, before any file is read.
+    require(user, Permission.SEND_REFERRAL)
+    files = request.FILES.getlist("records")
+    for f in files:
+        check_file_size(f.name or "record", f.size or 0)
+    uploads = [Upload(f.name or "record", f.read()) for f in files]
     made = do_create_referral(
         user.organisation,  # type: ignore[union-attr]
         actor=user,  # type: ignore[arg-type]
@@ -316,6 +324,8 @@ ERRORS: dict[str, dict[int, str]] = {
         401: _UNAUTHENTICATED,
         403: "Only a client organisation's users send referrals, or a session's request"
         " lacks its CSRF token",
+        413: "The request or a record file is larger than its limit (checked before it is"
+        " read)",
         422: "The referral is missing, sent twice, not UTF-8 or not valid (each wrong field"
         " named), or a record file is empty, nameless or too large",
     },

@@ -99,7 +99,18 @@ def serve(port: int, *, host: str = "0.0.0.0", workers: int = 1) -> int:
         )
         for _ in range(workers)
     ]
-    server: Any = create_server(application, host=host, port=port, threads=8, ident="medreview")
+    from django.conf import settings
+
+    server: Any = create_server(
+        application,
+        host=host,
+        port=port,
+        threads=8,
+        ident="medreview",
+        # A body sent without its length (chunked) is cut off here, as a declared one is by
+        # `web/limits.py`.
+        max_request_body_size=settings.MAX_REQUEST_BYTES,
+    )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

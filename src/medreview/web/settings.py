@@ -48,12 +48,12 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a yes/no value (use 1 or 0)")
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, *, unit: str = "seconds") -> int:
     raw = os.environ.get(name, "")
     if not raw:
         return default
     if not raw.isdigit():
-        raise ConfigError(f"{name}={raw!r} is not a whole number of seconds")
+        raise ConfigError(f"{name}={raw!r} is not a whole number of {unit}")
     return int(raw)
 
 
@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "medreview.web.limits.RequestSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -213,7 +214,9 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# What one record file and one request may hold (`web/limits.py`, `records.actions`).
+MAX_FILE_BYTES = _int("MEDREVIEW_MAX_FILE_MB", 200, unit="megabytes") * 1024 * 1024
+MAX_REQUEST_BYTES = _int("MEDREVIEW_MAX_REQUEST_MB", 1024, unit="megabytes") * 1024 * 1024
 
 # No patient data in logs: requests are logged by status only, errors without their locals.
 LOGGING = {

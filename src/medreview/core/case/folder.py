@@ -62,12 +62,18 @@ def load_referral_file(folder: Path, *, today: date) -> ReferralData:
 def parse_referral(text: str, *, today: date, source: str = "referral.json") -> ReferralData:
     """Validate referral JSON text and build the `ReferralData`, or raise `CaseFolderError`."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise CaseFolderError(f"{source}: {exc}") from None
         raise CaseFolderError(
             f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
     return referral_data(data, today=today, source=source)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def referral_data(data: Any, *, today: date, source: str = "referral.json") -> ReferralData:
@@ -114,6 +120,10 @@ def describe(error: ValidationError) -> str:
         return f"{where}: needs at least {error.validator_value} item"
     if validator == "minLength":
         return f"{where}: must not be empty"
+    if validator in ("maxLength", "maxItems"):
+        what = "characters" if validator == "maxLength" else "items"
+        sent = len(error.instance) if isinstance(error.instance, str | list) else 0
+        return f"{where}: at most {error.validator_value:,} {what} ({sent:,} sent)"
     if validator == "minimum":
         return f"{where}: must be at least {error.validator_value}"
     return f"{where or 'top level'}: {error.message}"
@@ -144,10 +154,11 @@ def _build(data: dict[str, Any], *, today: date, source: str) -> ReferralData:
         raise CaseFolderError(
             f"{source}: claim.jurisdiction: {jurisdiction!r} is not a US state or territory code"
         )
-    ids = [q["id"] for q in data["questions"]]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise CaseFolderError(f"{source}: questions: the id {repeated[0]!r} is used twice")
+    seen: set[str] = set()
+    for question in data["questions"]:
+        if question["id"] in seen:
+            raise CaseFolderError(f"{source}: questions: the id {question['id']!r} is used twice")
+        seen.add(question["id"])
     received = date.fromisoformat(data["received"]) if data.get("received") else today
     due = date.fromisoformat(data["due"]) if data.get("due") else None
     if due is not None and due < received:
