@@ -31,6 +31,7 @@ def run(quick: bool) -> Outcome:
             **os.environ,
             "MEDREVIEW_HOME": home,
             "MEDREVIEW_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "MEDREVIEW_ALLOWED_HOSTS": "testserver",  # Django's test client's host
         }
         env.pop("DATABASE_URL", None)
         done = subprocess.run(

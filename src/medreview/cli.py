@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
     s = sub.add_parser("serve", help="migrate, then run the web server and the background worker")
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
-    s.add_argument("--host", default="0.0.0.0")
+    s.add_argument(
+        "--host",
+        default=os.environ.get("MEDREVIEW_HOST") or "127.0.0.1",
+        help="the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for"
+        " every interface, with MEDREVIEW_ALLOWED_HOSTS naming the host names served)",
+    )
     s.add_argument("--workers", type=int, default=1, help="background worker processes")
     sub.add_parser("worker", help="run one background worker (serve starts its own)")
     mg = sub.add_parser(

@@ -104,6 +104,7 @@ def test_the_web_process_serves_every_page_without_spacy(tmp_path: Path) -> None
     env = {**os.environ, "MEDREVIEW_HOME": str(tmp_path)}
     env["DJANGO_SETTINGS_MODULE"] = "medreview.web.settings"
     env.pop("DATABASE_URL", None)  # its own SQLite database, shared with its worker
+    env["MEDREVIEW_ALLOWED_HOSTS"] = "testserver"  # Django's test client's host
     env.pop("MEDREVIEW_TASK_BACKEND", None)  # the database queue, as served
     done = subprocess.run(
         [sys.executable, "-c", WEB_PROCESS, json.dumps(REFERRAL)],

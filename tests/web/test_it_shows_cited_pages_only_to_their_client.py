@@ -50,7 +50,10 @@ def test_a_cited_pdf_page_shows_as_an_image_and_the_view_is_audited(
     )
     assert image["Content-Type"] == "image/png" and image.content[:8] == b"\x89PNG\r\n\x1a\n"
     viewed = AuditEvent.objects.filter(referral_id=referral_with_pdf, action="record.viewed")
-    assert [e.detail for e in viewed] == [{"file": "records/note.pdf", "page": 2}]
+    assert [e.detail for e in viewed] == [
+        {"file": "records/note.pdf", "page": 2},
+        {"file": "records/note.pdf", "page": 2, "as": "image"},
+    ]
     assert (
         client.get(
             f"/referrals/{referral_with_pdf}/records/page.png?file=records/note.pdf&page=9"

@@ -38,6 +38,7 @@ def test_a_referral_is_received_then_triaged_by_the_worker(people: Any) -> None:
         "referral.received",
         "records.reading_started",
         "referral.triaged",
+        "referral.viewed",  # the GET above
     ]
     assert trail["verified"] is True
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from medreview.audit.actions import record
 from medreview.claims.errors import ActionError
-from medreview.claims.models import ApiToken, Organisation, User
+from medreview.claims.models import ApiToken, Organisation, Referral, User
 from medreview.claims.permissions import Actor, Permission, require
 from medreview.claims.roles import CLIENT_ROLES, REVIEW_ROLES, ROLES
 
@@ -101,3 +101,10 @@ def do_revoke_token(token: ApiToken, *, actor: Actor) -> None:
                 organisation=token.user.organisation,
                 detail={"user": token.user.email, "prefix": token.prefix},
             )
+
+
+def do_view_referral(referral: Referral, *, actor: Actor, via: str) -> None:
+    """Log that a person who could reach the referral read it (its case page, or the API's
+    whole referral): patient data, so every reading is in the audit trail."""
+    with transaction.atomic():
+        record("referral.viewed", actor=actor, referral=referral, detail={"via": via})

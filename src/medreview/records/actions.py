@@ -480,12 +480,13 @@ def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: 
         )
 
 
-def do_view_record(referral: Referral, *, actor: Actor, file: str, page: int | None) -> None:
-    """Log that a person opened a record (patient data: every access is in the audit trail)."""
+def do_view_record(
+    referral: Referral, *, actor: Actor, file: str, page: int | None, image: bool = False
+) -> None:
+    """Log that a person opened a record, or a page of it as an image (patient data: every
+    access is in the audit trail)."""
+    detail: dict[str, object] = {"file": file, "page": page} if page else {"file": file}
+    if image:
+        detail["as"] = "image"
     with transaction.atomic():
-        record(
-            "record.viewed",
-            actor=actor,
-            referral=referral,
-            detail={"file": file, "page": page} if page else {"file": file},
-        )
+        record("record.viewed", actor=actor, referral=referral, detail=detail)

@@ -107,6 +107,7 @@ def record_png(request: HttpRequest, referral: Referral) -> HttpResponse:
         png = pages.page_png(storage.load(rf.stored_as), rf.name, page)
     except (pages.Unviewable, IndexError):
         raise Http404("no such page") from None
+    do_view_record(referral, actor=request.user, file=rf.name, page=page, image=True)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -21,6 +21,7 @@ from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 
 from medreview.claims.access import referral_or_404
+from medreview.claims.actions import do_view_referral
 from medreview.claims.errors import ActionError
 from medreview.claims.models import ApiToken, Referral
 from medreview.claims.permissions import Permission, require
@@ -265,6 +266,7 @@ def list_referrals(
 )
 def get_referral(request: HttpRequest, referral_id: str) -> ReferralDetail:
     referral = referral_or_404(request.user, referral_id)
+    do_view_referral(referral, actor=request.user, via="api")
     decision = referral.triage_decisions.first()
     return ReferralDetail(
         id=str(referral.pk),
@@ -324,8 +326,7 @@ ERRORS: dict[str, dict[int, str]] = {
         401: _UNAUTHENTICATED,
         403: "Only a client organisation's users send referrals, or a session's request"
         " lacks its CSRF token",
-        413: "The request or a record file is larger than its limit (checked before it is"
-        " read)",
+        413: "The request or a record file is larger than its limit (checked before it is read)",
         422: "The referral is missing, sent twice, not UTF-8 or not valid (each wrong field"
         " named), or a record file is empty, nameless or too large",
     },

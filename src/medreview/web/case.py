@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from medreview.claims.access import referral_or_404
+from medreview.claims.actions import do_view_referral
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral
 from medreview.claims.permissions import Permission, may
@@ -44,7 +45,9 @@ CANDIDATES_SHOWN = 5
 
 @login_required
 def case_page(request: HttpRequest, referral_id: object) -> HttpResponse:
-    return render_case(request, referral_or_404(request.user, referral_id))
+    referral = referral_or_404(request.user, referral_id)
+    do_view_referral(referral, actor=request.user, via="case page")
+    return render_case(request, referral)
 
 
 def render_case(

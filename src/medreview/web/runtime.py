@@ -86,7 +86,7 @@ def run_worker() -> None:
     call_command("db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload")
 
 
-def serve(port: int, *, host: str = "0.0.0.0", workers: int = 1) -> int:
+def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
     setup()
     requeue_unfinished(reclaim_running=True)
     from waitress import create_server

@@ -16,12 +16,21 @@ import dj_database_url
 
 from medreview.core.config import ConfigError, case_processes, rule_thresholds
 
+# Every file medreview writes (the database, the keys, the documents, the scratch folders of
+# the reader) is its owner's alone: they hold patient data and the keys to it.
+os.umask(0o077)
+
 
 def _home() -> Path:
     raw = os.environ.get("MEDREVIEW_HOME") or str(Path.home() / ".medreview")
     home = Path(raw).expanduser()
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if home.stat().st_uid == os.getuid():
+            home.chmod(0o700)  # an older home, made with the default umask, closed too
+            for name in ("medreview.sqlite3", "secret_key", "encryption_key"):
+                if (home / name).is_file():
+                    (home / name).chmod(0o600)
     except OSError as exc:
         raise ConfigError(f"MEDREVIEW_HOME={raw!r} cannot be created: {exc.strerror}") from exc
     return home
@@ -35,6 +44,33 @@ def _secret(path: Path, make: Any) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(value)
     return path.read_text().strip()
+
+
+def _encryption_key(home: Path) -> str:
+    """The documents' key: MEDREVIEW_ENCRYPTION_KEY, or the file MEDREVIEW_ENCRYPTION_KEY_FILE
+    names, which must exist; or the home's own, made on first run only: a missing key where
+    documents are stored already is never replaced by a new one, which could not read them."""
+    if os.environ.get("MEDREVIEW_ENCRYPTION_KEY"):
+        return os.environ["MEDREVIEW_ENCRYPTION_KEY"]
+    named = os.environ.get("MEDREVIEW_ENCRYPTION_KEY_FILE")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigError(
+                f"MEDREVIEW_ENCRYPTION_KEY_FILE={named!r} does not exist: medreview never makes"
+                " a new key where one is named (the documents it encrypted would be lost)"
+            )
+        return path.read_text().strip()
+    path = home / "encryption_key"
+    documents = home / "documents"
+    if not path.exists() and documents.is_dir() and any(documents.iterdir()):
+        raise ConfigError(
+            f"{path} is missing, and {documents} holds encrypted documents: restore the key"
+            " (or name it with MEDREVIEW_ENCRYPTION_KEY_FILE); a new one could not read them"
+        )
+    return _secret(
+        path, lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode()
+    )
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -64,14 +100,15 @@ DOCUMENTS_DIR = HOME / "documents"
 SECRET_KEY = os.environ.get("MEDREVIEW_SECRET_KEY") or _secret(
     HOME / "secret_key", lambda: secrets.token_urlsafe(50)
 )
-# Documents are encrypted at rest with this Fernet key (MEDREVIEW_ENCRYPTION_KEY, or a file
-# named by MEDREVIEW_ENCRYPTION_KEY_FILE, or one created in MEDREVIEW_HOME on first run).
-ENCRYPTION_KEY = os.environ.get("MEDREVIEW_ENCRYPTION_KEY") or _secret(
-    Path(os.environ.get("MEDREVIEW_ENCRYPTION_KEY_FILE") or HOME / "encryption_key"),
-    lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode(),
-)
+# Documents are encrypted at rest with this Fernet key (`_encryption_key`).
+ENCRYPTION_KEY = _encryption_key(HOME)
 DEBUG = _flag("MEDREVIEW_DEBUG", False)
-ALLOWED_HOSTS = [h for h in os.environ.get("MEDREVIEW_ALLOWED_HOSTS", "*").split(",") if h]
+# This machine's names by default, as `serve` listens on this machine only by default.
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("MEDREVIEW_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h
+]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("MEDREVIEW_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -110,6 +147,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "medreview.web.limits.RequestSizeLimit",
+    "csp.middleware.CSPMiddleware",
+    "medreview.web.headers.NoStore",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -191,6 +230,25 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind HTTPS (MEDREVIEW_SECURE_COOKIES=1): browsers come back over HTTPS only, for a year.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE_COOKIES else 0
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if _flag("MEDREVIEW_BEHIND_PROXY", False) else None
+)
+# Content-Security-Policy (django-csp): nothing loads from another host; the pages' own
+# inline style and the case page's refresh script are the only inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 TASKS = {
     "default": {
