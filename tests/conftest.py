@@ -99,3 +99,12 @@ def people(db: Any) -> Personas:
             npi="2000000101",
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_checkpoints() -> None:
+    """Each test's database starts empty, and so do the audit trail's checkpoints, kept
+    outside it (`audit.checkpoints`)."""
+    from django.conf import settings
+
+    shutil.rmtree(settings.AUDIT_CHECKPOINTS_DIR, ignore_errors=True)

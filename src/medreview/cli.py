@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--workers", type=int, default=1, help="background worker processes")
     sub.add_parser("worker", help="run one background worker (serve starts its own)")
+    au = sub.add_parser("audit", help="check the audit trail")
+    au.add_argument("action", choices=["verify"], help="verify: check every chain of events")
     mg = sub.add_parser(
         "manage",
         help="run a Django management command against the configured database",
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             with context_in_a_helper():
                 return _triage(args)
         if args.command in (
-            "demo", "serve", "worker", "org", "user", "token", "network", "match",
+            "demo", "serve", "worker", "org", "user", "token", "network", "match", "audit",
         ):  # fmt: skip
             from medreview.web.commands import run
 

@@ -33,3 +33,43 @@ def test_an_event_can_only_be_written_inside_its_actions_transaction(people: Any
 
     with pytest.raises(RuntimeError, match="transaction"):
         record("something", actor="test", organisation=people.client_a)
+
+
+@pytest.mark.parametrize("cut", ["newest", "all"])
+def test_cutting_a_chains_end_is_detected_by_its_checkpoint(people: Any, cut: str) -> None:
+    from medreview.audit.actions import problems
+
+    token = people.token(people.adjuster_a)
+    rid = send(token).json()["id"]
+    run_worker()
+    events = AuditEvent.objects.filter(referral_id=rid).order_by("seq")
+    assert problems() == []
+    if cut == "newest":
+        AuditEvent.objects.filter(pk=events.last().pk).delete()
+        assert api(token).get(f"/api/v1/referrals/{rid}/audit").json()["verified"] is False
+        assert problems() == [f"referral:{rid}: ends at event 2, short of its checkpoint (event 3)"]
+    else:
+        count = events.count()
+        events.delete()
+        assert api(token).get(f"/api/v1/referrals/{rid}/audit").json()["verified"] is False
+        assert problems() == [f"referral:{rid}: every event removed (checkpoint at event {count})"]
+
+
+def test_a_chain_rewritten_with_plain_hashes_is_detected(people: Any) -> None:
+    """Whoever can write to the database cannot recompute the chain: the hashes are keyed."""
+    import hashlib
+    import json
+
+    token = people.token(people.adjuster_a)
+    rid = send(token).json()["id"]
+    run_worker()
+    previous = "0" * 64
+    for event in AuditEvent.objects.filter(referral_id=rid).order_by("seq"):
+        if event.seq == 1:
+            event.detail = {**event.detail, "claim_number": "SOMETHING-ELSE"}
+        event.prev_hash = previous
+        canonical = json.dumps(event.content(), sort_keys=True, separators=(",", ":"), default=str)
+        event.hash = hashlib.sha256(canonical.encode()).hexdigest()
+        event.save()
+        previous = event.hash
+    assert api(token).get(f"/api/v1/referrals/{rid}/audit").json()["verified"] is False

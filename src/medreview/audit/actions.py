@@ -1,14 +1,19 @@
 """Writing and checking the audit trail. `record` is called by every action, in its
-transaction; nothing else writes events."""
+transaction; nothing else writes events. Appends to one chain are serialised (on PostgreSQL
+by a transaction-scoped advisory lock on the chain; SQLite writes one at a time anyway), and
+each chain's newest event is checkpointed outside the database once committed
+(`audit.checkpoints`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from medreview.audit import checkpoints
 from medreview.audit.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -38,6 +43,7 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the action's transaction")
     chain = chain_of(referral=referral, organisation=organisation)
+    _lock(chain)
     last = AuditEvent.objects.filter(chain=chain).order_by("-seq").first()
     event = AuditEvent(
         chain=chain,
@@ -52,7 +58,52 @@ def record(
     )
     event.hash = event.compute_hash()
     event.save()
+    transaction.on_commit(partial(checkpoints.write, chain, event.seq, event.hash), robust=True)
     return event
+
+
+def _lock(chain: str) -> None:
+    """Hold the chain until this transaction ends: two actions on one referral append one
+    after the other instead of colliding on the same sequence number."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [chain])
+
+
+def verify_chain(chain: str, events: list[AuditEvent]) -> bool:
+    """Whether a chain is whole (`verify`) and reaches its checkpoint: the checkpointed event
+    is there, unchanged. A chain cut at its end, or emptied, falls short of it."""
+    if not verify(events):
+        return False
+    mark = checkpoints.read(chain)
+    if mark is None:
+        return True
+    if mark.seq < 1 or len(events) < mark.seq:
+        return False
+    return events[mark.seq - 1].hash == mark.hash
+
+
+def problems() -> list[str]:
+    """Every chain that is not whole, in words: all the chains of the database and of the
+    checkpoints (`medreview audit verify`)."""
+    found: list[str] = []
+    chains = set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    for chain in sorted(chains):
+        events = list(AuditEvent.objects.filter(chain=chain).order_by("seq"))
+        if not verify(events):
+            found.append(f"{chain}: an event was changed or removed ({len(events)} left)")
+        elif not verify_chain(chain, events):
+            mark = checkpoints.read(chain)
+            found.append(
+                f"{chain}: ends at event {len(events)}, short of its checkpoint"
+                f" (event {mark.seq if mark else '?'})"
+            )
+    for mark in checkpoints.every():
+        if mark.seq < 1:
+            found.append(f"checkpoint {mark.chain}: damaged")
+        elif mark.chain not in chains:
+            found.append(f"{mark.chain}: every event removed (checkpoint at event {mark.seq})")
+    return found
 
 
 def verify(events: Iterable[AuditEvent]) -> bool:

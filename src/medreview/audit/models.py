@@ -2,16 +2,20 @@
 
 An event's hash covers its content and the hash of the event before it in the same chain (a
 referral's events, or an organisation's events that concern no referral), so editing or
-deleting an old event breaks every later link: `verify` finds it. Events are appended by
+deleting an old event breaks every later link: `verify` finds it. The hash is keyed
+(HMAC-SHA256, `settings.AUDIT_KEY`, kept outside the database), so that nobody who can only
+write to the database can recompute a chain after rewriting it. Events are appended by
 `medreview.audit.actions.record` only, inside the transaction of the change they describe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 
@@ -49,6 +53,7 @@ class AuditEvent(models.Model):
             "prev_hash": self.prev_hash,
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: str | None = None) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        secret = (key if key is not None else settings.AUDIT_KEY).encode()
+        return hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from medreview.audit.actions import chain_of, verify
+from medreview.audit.actions import chain_of, verify_chain
 from medreview.audit.models import AuditEvent
 from medreview.claims.access import referral_or_404
 from medreview.claims.schemas import Event, Trail
@@ -32,5 +32,5 @@ def audit_trail(request: HttpRequest, referral_id: str) -> Trail:
             )
             for e in events
         ],
-        verified=verify(events),
+        verified=verify_chain(chain_of(referral=referral), events),
     )

@@ -26,11 +26,29 @@ def run(args: argparse.Namespace) -> int:
     runtime.setup(migrate=args.command != "match")
     if args.command == "match":
         runtime.migrate_if_new()
+    if args.command == "audit":
+        return _audit()
     if args.command in ("network", "match"):
         from medreview.network.commands import run_network
 
         return run_network(args)
     return _people(args)
+
+
+def _audit() -> int:
+    """`medreview audit verify`: every chain whole and at its checkpoint; exit 1 naming each
+    chain that is not."""
+    from medreview.audit.actions import problems
+    from medreview.audit.models import AuditEvent
+
+    found = problems()
+    for line in found:
+        print(line)
+    chains = AuditEvent.objects.values("chain").distinct().count()
+    events = AuditEvent.objects.count()
+    verdict = f"{len(found)} problem(s)" if found else "verified"
+    print(f"{chains} chains, {events} events: {verdict}")
+    return 1 if found else 0
 
 
 def manage(argv: list[str]) -> int:

@@ -28,7 +28,7 @@ def _home() -> Path:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         if home.stat().st_uid == os.getuid():
             home.chmod(0o700)  # an older home, made with the default umask, closed too
-            for name in ("medreview.sqlite3", "secret_key", "encryption_key"):
+            for name in ("medreview.sqlite3", "secret_key", "encryption_key", "audit_key"):
                 if (home / name).is_file():
                     (home / name).chmod(0o600)
     except OSError as exc:
@@ -44,6 +44,26 @@ def _secret(path: Path, make: Any) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(value)
     return path.read_text().strip()
+
+
+def _secret_kept(variable: str, default: Path, *, in_use: Path, make: Any) -> str:
+    """A key in the file `variable` names (which must exist), or in `default`, made on first
+    run only: never again once `in_use` holds what the key protects."""
+    named = os.environ.get(variable)
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigError(
+                f"{variable}={named!r} does not exist: medreview never makes a new key where"
+                " one is named"
+            )
+        return path.read_text().strip()
+    if not default.exists() and in_use.is_dir() and any(in_use.iterdir()):
+        raise ConfigError(
+            f"{default} is missing, and {in_use} holds what it protects: restore the key (or"
+            f" name it with {variable}); a new one could not check it"
+        )
+    return _secret(default, make)
 
 
 def _encryption_key(home: Path) -> str:
@@ -102,6 +122,18 @@ SECRET_KEY = os.environ.get("MEDREVIEW_SECRET_KEY") or _secret(
 )
 # Documents are encrypted at rest with this Fernet key (`_encryption_key`).
 ENCRYPTION_KEY = _encryption_key(HOME)
+# The audit trail's hashes are keyed (HMAC-SHA256) with a key kept outside the database, and
+# each chain's newest event is checkpointed outside it too (`audit/checkpoints.py`): whoever
+# can write to the database can neither recompute the chain nor cut its end unseen.
+AUDIT_CHECKPOINTS_DIR = Path(
+    os.environ.get("MEDREVIEW_AUDIT_CHECKPOINTS") or HOME / "audit_heads"
+).expanduser()
+AUDIT_KEY = os.environ.get("MEDREVIEW_AUDIT_KEY") or _secret_kept(
+    "MEDREVIEW_AUDIT_KEY_FILE",
+    HOME / "audit_key",
+    in_use=AUDIT_CHECKPOINTS_DIR,
+    make=lambda: secrets.token_hex(32),
+)
 DEBUG = _flag("MEDREVIEW_DEBUG", False)
 # This machine's names by default, as `serve` listens on this machine only by default.
 ALLOWED_HOSTS = [
