@@ -102,9 +102,11 @@ def people(db: Any) -> Personas:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_audit_checkpoints() -> None:
+def _fresh_audit_checkpoints() -> Any:
     """Each test's database starts empty, and so do the audit trail's checkpoints, kept
-    outside it (`audit.checkpoints`)."""
+    outside it (`audit.checkpoints`): cleared before and after each test."""
     from django.conf import settings
 
+    shutil.rmtree(settings.AUDIT_CHECKPOINTS_DIR, ignore_errors=True)
+    yield
     shutil.rmtree(settings.AUDIT_CHECKPOINTS_DIR, ignore_errors=True)
