@@ -79,3 +79,16 @@ def test_a_chain_rewritten_with_plain_hashes_is_detected(people: Any) -> None:
         event.save()
         previous = event.hash
     assert api(token).get(f"/api/v1/referrals/{rid}/audit").json()["verified"] is False
+
+
+def test_a_checkpoint_that_cannot_be_written_never_undoes_the_action(
+    people: Any, tmp_path: Any
+) -> None:
+    from django.test import override_settings
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with override_settings(AUDIT_CHECKPOINTS_DIR=blocked / "heads"):
+        made = send(people.token(people.adjuster_a))
+    assert made.status_code == 201
+    assert AuditEvent.objects.filter(action="referral.received").exists()

@@ -7,7 +7,6 @@ each chain's newest event is checkpointed outside the database once committed
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -58,7 +57,12 @@ def record(
     )
     event.hash = event.compute_hash()
     event.save()
-    transaction.on_commit(partial(checkpoints.write, chain, event.seq, event.hash), robust=True)
+    seq, hash_ = event.seq, event.hash
+
+    def checkpoint() -> None:
+        checkpoints.write(chain, seq, hash_)
+
+    transaction.on_commit(checkpoint)
     return event
 
 

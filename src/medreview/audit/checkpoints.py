@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,19 @@ def _path(chain: str) -> Path:
 
 
 def write(chain: str, seq: int, hash_: str) -> None:
-    """Checkpoint the chain at this event, unless a later one is checkpointed already."""
-    path = _path(chain)
-    found = read(chain)
-    if found is not None and found.seq >= seq:
-        return
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(json.dumps({"chain": chain, "seq": seq, "hash": hash_}))
-    partial.replace(path)
+    """Checkpoint the chain at this event, unless a later one is checkpointed already. A
+    checkpoint that cannot be written is logged, not raised: the event is committed, and a
+    lagging checkpoint still proves what it holds."""
+    try:
+        path = _path(chain)
+        found = read(chain)
+        if found is not None and found.seq >= seq:
+            return
+        partial = path.with_suffix(f".{os.getpid()}.{seq}.part")
+        partial.write_text(json.dumps({"chain": chain, "seq": seq, "hash": hash_}))
+        partial.replace(path)
+    except OSError as exc:
+        log.warning("audit checkpoint not written: %s", type(exc).__name__)
 
 
 def read(chain: str) -> Checkpoint | None:

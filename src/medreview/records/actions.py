@@ -141,7 +141,12 @@ def do_create_referral(
             )
             # Robust: a queue that fails after the commit must not undo a referral saved
             # (`serve` queues again at its next start what was never read).
-            transaction.on_commit(partial(read_records.enqueue, str(referral.pk)), robust=True)
+            referral_id = str(referral.pk)
+
+            def queue_reading() -> None:
+                read_records.enqueue(referral_id)
+
+            transaction.on_commit(queue_reading, robust=True)
     except BaseException:
         for name in stored:
             storage.delete(name)  # the referral was not saved: neither are its new files
