@@ -18,11 +18,16 @@ from django.db import transaction
 from django_tasks import task
 
 from medreview.audit.actions import record
+from medreview.audit.models import AuditEvent
 from medreview.claims.models import Referral
 from medreview.claims.permissions import BACKGROUND
 from medreview.core.config import case_processes, rule_thresholds
 from medreview.records import storage
 from medreview.records.corrections import as_rules
+
+# How many times a referral's reading is started before it is given up (a worker killed by a
+# file counts, as a failure does).
+MAX_ATTEMPTS = 3
 
 
 @task()
@@ -34,6 +39,22 @@ def read_records(referral_id: str) -> str | None:
         if referral is None or referral.status not in (Referral.RECEIVED, Referral.PROCESSING):
             return None if referral is None else referral.status
         again = referral.status == Referral.PROCESSING
+        tried = AuditEvent.objects.filter(
+            referral=referral, action="records.reading_started"
+        ).count()
+        if tried >= MAX_ATTEMPTS:
+            # A file that stops every worker (or a bug) is not tried forever: the others go on.
+            message = (
+                f"The records could not be read after {tried} attempts; they are not tried"
+                " again. Send the referral again without the file that fails, or ask the"
+                " review desk."
+            )
+            if referral.processing_error != message:
+                referral.status = Referral.RECEIVED
+                referral.processing_error = message
+                referral.save(update_fields=["status", "processing_error", "updated"])
+                record("records.reading_given_up", actor=BACKGROUND, referral=referral)
+            return referral.status
         referral.status = Referral.PROCESSING
         referral.processing_error = ""
         referral.save(update_fields=["status", "processing_error", "updated"])
@@ -48,8 +69,13 @@ def read_records(referral_id: str) -> str | None:
     except Exception as exc:  # a bug must not lose the referral: it is kept, with the error
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=referral_id)
+            if referral.status != Referral.PROCESSING:
+                raise  # another worker finished it meanwhile: its state stands
             referral.status = Referral.RECEIVED
-            referral.processing_error = f"The records could not be read ({type(exc).__name__})."
+            referral.processing_error = (
+                f"The records could not be read ({type(exc).__name__}). They will be read"
+                " again when the worker restarts."
+            )
             referral.save(update_fields=["status", "processing_error", "updated"])
             record(
                 "records.reading_failed",

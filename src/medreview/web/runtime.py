@@ -51,8 +51,9 @@ def migrate_if_new() -> None:
 
 
 def requeue_unfinished(*, reclaim_running: bool) -> int:
-    """Queue again the reading of every referral not yet triaged whose task is not waiting
-    in the queue: a worker killed mid-file loses nothing.
+    """Queue again the reading of every referral not yet triaged, and the computing of every
+    assignment proposal not yet computed, whose task is not waiting in the queue: a worker
+    killed mid-task loses nothing (a referral given up after its attempts says so at once).
 
     `reclaim_running`: tasks marked running belong to no live worker, which is so when
     `medreview serve` starts (its workers are its own children, all stopped). A worker
@@ -74,6 +75,17 @@ def requeue_unfinished(*, reclaim_running: bool) -> int:
     ).values_list("pk", flat=True):
         if str(pk) not in waiting:
             read_records.enqueue(str(pk))
+            count += 1
+    # A proposal left "computing" by a worker that died is computed again (its task is
+    # idempotent), so that its page stops waiting.
+    from medreview.reviews.models import AssignmentBatch
+    from medreview.reviews.tasks import propose_assignments
+
+    for pk in AssignmentBatch.objects.filter(status=AssignmentBatch.COMPUTING).values_list(
+        "pk", flat=True
+    ):
+        if str(pk) not in waiting:
+            propose_assignments.enqueue(pk)
             count += 1
     return count
 

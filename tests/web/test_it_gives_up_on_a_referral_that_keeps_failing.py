@@ -1,0 +1,55 @@
+"""A referral whose reading has been started three times (a file that stops the worker each
+time leaves exactly that behind) is not tried again: the case page says so, the other
+referrals go on, and a restart does not queue it into the same death. A proposal left
+"computing" by a worker that died is computed again at the next start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+from webapp import login, run_worker, send
+
+from medreview.audit.actions import record
+from medreview.audit.models import AuditEvent
+from medreview.claims.models import Referral
+from medreview.claims.permissions import BACKGROUND
+from medreview.reviews.models import AssignmentBatch
+from medreview.web.runtime import requeue_unfinished
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_referral_read_three_times_in_vain_is_given_up(people: Any) -> None:
+    token = people.token(people.adjuster_a)
+    doomed = send(token).json()["id"]
+    referral = Referral.objects.get(pk=doomed)
+    # Three workers killed in the middle of it: each left its start and nothing else.
+    with transaction.atomic():
+        for _ in range(3):
+            record("records.reading_started", actor=BACKGROUND, referral=referral)
+        Referral.objects.filter(pk=doomed).update(status=Referral.PROCESSING)
+    other = send(token).json()["id"]
+    run_worker()
+
+    gone = Referral.objects.get(pk=doomed)
+    assert gone.status == Referral.RECEIVED
+    assert gone.processing_error.startswith("The records could not be read after 3 attempts")
+    assert Referral.objects.get(pk=other).status == Referral.TRIAGED
+    page = login(people.adjuster_a).get(f"/referrals/{doomed}/").content.decode()
+    assert "they are not tried again" in page
+    # A restart queues it, and it is given up at once, without a fourth reading.
+    requeue_unfinished(reclaim_running=True)
+    run_worker()
+    started = AuditEvent.objects.filter(referral_id=doomed, action="records.reading_started")
+    assert started.count() == 3
+    assert AuditEvent.objects.filter(action="records.reading_given_up").count() == 1
+
+
+def test_a_proposal_left_computing_is_computed_at_the_next_start(people: Any) -> None:
+    batch = AssignmentBatch.objects.create(created_by=people.coordinator)  # its worker died
+    assert requeue_unfinished(reclaim_running=True) == 1
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.status == AssignmentBatch.READY
