@@ -115,3 +115,22 @@ def test_a_file_it_cannot_read_exits_2_with_one_line(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "missing column(s): specialties" in bad.stderr
     no_case = medreview(tmp_path, "match", str(tmp_path / "nowhere"), "--service", "peer_review")
     assert no_case.returncode == 2 and "no such folder" in no_case.stderr
+
+
+def test_a_value_larger_than_its_column_holds_is_its_rows_reason() -> None:
+    rows, rejected = read_roster(
+        rows_to_csv(
+            [
+                GOOD,
+                {**GOOD, "npi": "1000000095", "name": "N" * 201, "fee_ime": "10000000"},
+                {**GOOD, "npi": "1000000087", "weekly_capacity": "99999999999"},
+            ]
+        ),
+        today=TODAY,
+    )
+    assert [r.npi for r in rows] == ["1000000103"]
+    assert [str(r) for r in rejected] == [
+        "line 3 (NPI 1000000095): name is 201 characters long, more than 200; fee_ime"
+        " '10000000' is more than 9,999,999.99",
+        "line 4 (NPI 1000000087): weekly_capacity '99999999999' is more than 2,147,483,647",
+    ]

@@ -53,3 +53,23 @@ def test_a_proposal_left_computing_is_computed_at_the_next_start(people: Any) ->
     run_worker()
     batch.refresh_from_db()
     assert batch.status == AssignmentBatch.READY
+
+
+def test_a_failed_reading_keeps_the_referral_and_no_words_of_the_error(people: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from medreview.records import storage
+
+    rid = send(people.token(people.adjuster_a)).json()["id"]
+    (stored,) = Referral.objects.get(pk=rid).record_files.values_list("stored_as", flat=True)
+    storage.delete(stored)  # the reader cannot load it: a real failure of the reading
+    run_worker()
+    failed = Referral.objects.get(pk=rid)
+    assert failed.status == Referral.RECEIVED
+    assert failed.processing_error == (
+        "The records could not be read (StoredFileError). They will be read again when the"
+        " worker restarts."
+    )
+    kept = DBTaskResult.objects.get(status="FAILED")
+    assert "StoredFileError" in kept.traceback
+    assert "the stored file is missing" not in f"{kept.traceback}{kept.exception_class_path}"

@@ -70,7 +70,7 @@ def read_records(referral_id: str) -> str | None:
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=referral_id)
             if referral.status != Referral.PROCESSING:
-                raise  # another worker finished it meanwhile: its state stands
+                raise _failure(exc) from None  # another worker finished it: its state stands
             referral.status = Referral.RECEIVED
             referral.processing_error = (
                 f"The records could not be read ({type(exc).__name__}). They will be read"
@@ -83,7 +83,9 @@ def read_records(referral_id: str) -> str | None:
                 referral=referral,
                 detail={"error": type(exc).__name__},
             )
-        raise
+        # The queue keeps a failed task's error and traceback: never the original's words or
+        # frames, which may quote a record.
+        raise _failure(exc) from None
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral_id)
         if referral.status != Referral.PROCESSING:
@@ -102,6 +104,10 @@ def read_records(referral_id: str) -> str | None:
             },
         )
     return referral.status
+
+
+def _failure(exc: Exception) -> RuntimeError:
+    return RuntimeError(f"the records could not be read ({type(exc).__name__})")
 
 
 def _triage(referral: Referral) -> dict[str, Any]:

@@ -148,6 +148,8 @@ def _row(line: int, raw: dict[str, str | None], today: date) -> tuple[RosterRow 
     name = cell("name")
     if not name:
         reasons.append("name is empty")
+    elif len(name) > MAX_NAME:
+        reasons.append(f"name is {len(name)} characters long, more than {MAX_NAME}")
     specialties = []
     for item in _list(cell("specialties")):
         found = taxonomy.specialty(item)
@@ -184,14 +186,20 @@ def _row(line: int, raw: dict[str, str | None], today: date) -> tuple[RosterRow 
     for lang in languages:
         if not _LANGUAGE.match(lang):
             reasons.append(f"language {lang!r} is not an ISO 639-1 code (en, es, ...)")
-    capacity = _number(cell("weekly_capacity"), "weekly_capacity", reasons, whole=True)
-    open_now = _number(cell("open_assignments"), "open_assignments", reasons, whole=True)
+    capacity = _number(
+        cell("weekly_capacity"), "weekly_capacity", reasons, whole=True, largest=MAX_COUNT
+    )
+    open_now = _number(
+        cell("open_assignments"), "open_assignments", reasons, whole=True, largest=MAX_COUNT
+    )
     turnaround = _number(cell("median_turnaround_days"), "median_turnaround_days", reasons)
     qa = _number(cell("qa_score"), "qa_score", reasons)
     if qa is not None and qa > 1:
         reasons.append(f"qa_score {qa:g} is above 1 (a share, 0 to 1)")
-    fee_peer = _number(cell("fee_peer_review"), "fee_peer_review", reasons, optional=True)
-    fee_ime = _number(cell("fee_ime"), "fee_ime", reasons, optional=True)
+    fee_peer = _number(
+        cell("fee_peer_review"), "fee_peer_review", reasons, optional=True, largest=MAX_FEE
+    )
+    fee_ime = _number(cell("fee_ime"), "fee_ime", reasons, optional=True, largest=MAX_FEE)
     verified = _date(cell("verified_on"), "verified_on", reasons) if cell("verified_on") else today
     if verified is not None and verified > today:
         reasons.append(f"verified_on {verified} is in the future")
@@ -250,8 +258,20 @@ def _date(value: str, what: str, reasons: list[str]) -> date | None:
         return None
 
 
+# The most the network's columns hold: a name's length, a count, a fee in dollars.
+MAX_NAME = 200
+MAX_COUNT = 2**31 - 1
+MAX_FEE = 9_999_999.99
+
+
 def _number(
-    value: str, column: str, reasons: list[str], *, whole: bool = False, optional: bool = False
+    value: str,
+    column: str,
+    reasons: list[str],
+    *,
+    whole: bool = False,
+    optional: bool = False,
+    largest: float | None = None,
 ) -> float | None:
     if not value:
         if optional:
@@ -268,6 +288,10 @@ def _number(
         return None
     if whole and not number.is_integer():
         reasons.append(f"{column} {value!r} must be a whole number")
+        return None
+    if largest is not None and number > largest:
+        most = f"{largest:,}" if float(largest).is_integer() else f"{largest:,.2f}"
+        reasons.append(f"{column} {value!r} is more than {most}")
         return None
     return number
 
