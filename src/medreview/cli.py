@@ -70,13 +70,23 @@ def build_parser() -> argparse.ArgumentParser:
     uc.add_argument("email")
     uc.add_argument("--org", required=True)
     uc.add_argument("--role", required=True)
-    uc.add_argument("--password", default=None)
+    uc.add_argument(
+        "--password",
+        default=None,
+        help="the password (other local users may see a command's arguments: prefer"
+        " --password-stdin)",
+    )
+    uc.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     uc.add_argument("--npi", default="")
     k = sub.add_parser("token", help="API tokens").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )
     kc = k.add_parser("create", help="print a new API token for a user")
     kc.add_argument("email")
+    kr = k.add_parser("revoke", help="revoke every API token of a user")
+    kr.add_argument("email")
     n = sub.add_parser("network", help="the physician network").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )

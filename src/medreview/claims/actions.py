@@ -51,8 +51,8 @@ def do_create_user(
         raise ActionError(f"a {role} belongs to the review organisation", field="role")
     if role == "physician" and not re.fullmatch(r"\d{10}", npi or ""):
         raise ActionError("a physician is linked to a 10-digit NPI (--npi)", field="npi")
-    if password is not None and len(password) < 8:
-        raise ActionError("a password has at least 8 characters", field="password")
+    if password is not None:
+        _check_password(password, email)
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise ActionError(f"a user {email} exists already", field="email")
@@ -71,6 +71,19 @@ def do_create_user(
             detail={"email": email, "role": role},
         )
     return user
+
+
+def _check_password(password: str, email: str) -> None:
+    """Django's validators of the settings (length, common passwords, digits only, too like
+    the email), each failure in words."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user=User(email=email, username=email))
+    except ValidationError as exc:
+        words = " ".join(str(m).rstrip(".").lower() for m in exc.messages)
+        raise ActionError(f"the password is not good enough: {words}", field="password") from None
 
 
 def do_create_token(user: User, *, actor: Actor) -> str:
@@ -108,3 +121,20 @@ def do_view_referral(referral: Referral, *, actor: Actor, via: str) -> None:
     whole referral): patient data, so every reading is in the audit trail."""
     with transaction.atomic():
         record("referral.viewed", actor=actor, referral=referral, detail={"via": via})
+
+
+def do_revoke_tokens(user: User, *, actor: Actor) -> int:
+    """Revoke every token of the user still in force (`medreview token revoke EMAIL`)."""
+    require(actor, Permission.MANAGE_PEOPLE)
+    with transaction.atomic():
+        live = list(ApiToken.objects.select_for_update().filter(user=user, revoked__isnull=True))
+        for token in live:
+            token.revoked = timezone.now()
+            token.save(update_fields=["revoked"])
+        record(
+            "token.revoked",
+            actor=actor,
+            organisation=user.organisation,
+            detail={"user": user.email, "prefixes": [t.prefix for t in live]},
+        )
+    return len(live)

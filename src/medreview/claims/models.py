@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -73,10 +74,20 @@ def _token_digest(token: str) -> str:
 
 class ApiTokenManager(models.Manager["ApiToken"]):
     def user_for(self, token: str) -> User | None:
-        """The active user a presented token belongs to, or None (unknown or revoked)."""
+        """The active user a presented token belongs to, or None (unknown, revoked, or older
+        than `MEDREVIEW_TOKEN_DAYS`)."""
+        from django.conf import settings
+        from django.utils import timezone
+
+        since = timezone.now() - timedelta(days=settings.TOKEN_DAYS)
         found = (
             self.select_related("user__organisation")
-            .filter(digest=_token_digest(token), revoked__isnull=True, user__is_active=True)
+            .filter(
+                digest=_token_digest(token),
+                revoked__isnull=True,
+                user__is_active=True,
+                created__gte=since,
+            )
             .first()
         )
         return found.user if found else None

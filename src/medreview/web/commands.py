@@ -64,7 +64,12 @@ def manage(argv: list[str]) -> int:
 
 
 def _people(args: argparse.Namespace) -> int:
-    from medreview.claims.actions import do_create_organisation, do_create_token, do_create_user
+    from medreview.claims.actions import (
+        do_create_organisation,
+        do_create_token,
+        do_create_user,
+        do_revoke_tokens,
+    )
     from medreview.claims.errors import ActionError
     from medreview.claims.models import Organisation, User
     from medreview.claims.permissions import COMMAND_LINE
@@ -85,9 +90,14 @@ def _people(args: argparse.Namespace) -> int:
             org = Organisation.objects.filter(name=args.org).first()
             if org is None:
                 return _fail(f"no organisation named {args.org!r}")
+            password = args.password
+            if args.password_stdin:
+                if password is not None:
+                    return _fail("give --password or --password-stdin, not both")
+                password = sys.stdin.readline().rstrip("\n")
             user = do_create_user(
                 org, actor=COMMAND_LINE, email=args.email, role=args.role,
-                password=args.password, npi=args.npi,
+                password=password, npi=args.npi,
             )  # fmt: skip
             print(f"created user {user.email} ({user.role}, {org.name})")
             return 0
@@ -95,6 +105,10 @@ def _people(args: argparse.Namespace) -> int:
             user = User.objects.filter(email__iexact=args.email).first()
             if user is None:
                 return _fail(f"no user {args.email!r}")
+            if args.action == "revoke":
+                revoked = do_revoke_tokens(user, actor=COMMAND_LINE)
+                print(f"revoked {revoked} token(s) of {user.email}")
+                return 0
             print(do_create_token(user, actor=COMMAND_LINE))
             return 0
     except ActionError as exc:

@@ -238,9 +238,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+# Long enough, not a common password, not all digits, not the email again.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
+# An API token stops working this many days after it was made (make a new one).
+TOKEN_DAYS = _int("MEDREVIEW_TOKEN_DAYS", 90, unit="days")
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
