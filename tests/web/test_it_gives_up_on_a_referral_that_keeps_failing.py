@@ -73,3 +73,19 @@ def test_a_failed_reading_keeps_the_referral_and_no_words_of_the_error(people: A
     kept = DBTaskResult.objects.get(status="FAILED")
     assert "StoredFileError" in kept.traceback
     assert "the stored file is missing" not in f"{kept.traceback}{kept.exception_class_path}"
+
+
+def test_decrypted_records_left_by_a_killed_worker_are_removed(people: Any) -> None:
+    import os
+
+    from medreview.records.tasks import _scratch, clear_stale_scratch
+
+    dead = _scratch() / "case-999999-left"  # no such process
+    live = _scratch() / f"case-{os.getpid()}-reading"
+    for folder in (dead, live):
+        (folder / "records").mkdir(parents=True)
+        (folder / "records" / "note.txt").write_text("decrypted")
+    assert clear_stale_scratch(every=False) == 1
+    assert not dead.exists() and live.exists()
+    assert clear_stale_scratch(every=True) == 1  # `serve` starting: no worker reads yet
+    assert not live.exists()

@@ -118,7 +118,7 @@ def _triage(referral: Referral) -> dict[str, Any]:
     parsed = referral.as_data()
     # The engine reads files by path: the decrypted records live in a private folder for
     # the length of the reading, and are removed whatever happens.
-    folder = Path(tempfile.mkdtemp(prefix="case-", dir=_scratch()))
+    folder = Path(tempfile.mkdtemp(prefix=f"case-{os.getpid()}-", dir=_scratch()))
     try:
         files = []
         for rf in referral.record_files.all():
@@ -149,10 +149,15 @@ def retriage(referral_id: str) -> str | None:
         return (
             None if referral is None else referral.status
         )  # not read yet: the reading applies them
+    used = _corrections_mark(referral_id)
     triage = _triage(referral)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral_id)
         if referral.triage is None or referral.triage == triage:
+            return referral.status
+        if _corrections_mark(referral_id) != used:
+            # A correction came while this one read: its own task stores the newer triage,
+            # and this older one must not overwrite it.
             return referral.status
         before = referral.triage.get("path")
         referral.triage = triage
@@ -170,7 +175,42 @@ def retriage(referral_id: str) -> str | None:
     return referral.status
 
 
+def _corrections_mark(referral_id: str) -> tuple[int, int]:
+    from django.db.models import Count, Max
+
+    from medreview.records.models import Correction
+
+    found = Correction.objects.filter(referral_id=referral_id).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    return int(found["n"] or 0), int(found["last"] or 0)
+
+
 def _scratch() -> Path:
+    """The workers' private folder for decrypted records, one subfolder a reading, named by
+    the process that reads (`case-<pid>-…`)."""
     path = Path(settings.HOME) / "scratch"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def clear_stale_scratch(*, every: bool) -> int:
+    """Remove what killed workers left of decrypted records: every reading's folder when no
+    worker runs (`every`, as `serve` starts), else those of processes no longer alive."""
+    removed = 0
+    for folder in _scratch().glob("case-*"):
+        pid = folder.name.split("-")[1] if folder.name.count("-") >= 2 else ""
+        if every or not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

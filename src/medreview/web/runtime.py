@@ -61,7 +61,9 @@ def requeue_unfinished(*, reclaim_running: bool) -> int:
     from django_tasks_db.models import DBTaskResult
 
     from medreview.claims.models import Referral
-    from medreview.records.tasks import read_records
+    from medreview.records.tasks import clear_stale_scratch, read_records
+
+    clear_stale_scratch(every=reclaim_running)
 
     live = ["READY"] if reclaim_running else ["READY", "RUNNING"]
     waiting = set()

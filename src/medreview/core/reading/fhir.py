@@ -170,14 +170,17 @@ def _load_bundle(obj: dict[str, Any], name: str, error_name: str) -> list[_Entry
         bundle = Bundle.model_validate(obj)
     except (ValueError, TypeError, RecursionError):  # ValidationError is a ValueError
         return _load_bundle_entry_by_entry(obj, name, error_name)
-    return list(_bundle_entries(bundle))
+    return list(_bundle_entries(bundle, name))
 
 
-def _bundle_entries(bundle: Bundle) -> Iterator[_Entry]:
+def _bundle_entries(bundle: Bundle, name: str = "") -> Iterator[_Entry]:
     for index, entry in enumerate(bundle.entry or []):
         resource = entry.resource
         if isinstance(resource, Bundle):
-            yield from _bundle_entries(resource)
+            yield from _bundle_entries(resource, name)
+        elif type(resource) is Resource:
+            # No resourceType: the model took it as a bare Resource, which no reading knows.
+            yield _failed(f"{name}#entry[{index}]", "not a FHIR resource (no resourceType)")
         elif isinstance(resource, Resource):
             yield _Entry(resource, entry.fullUrl, f"entry[{index}]")
 
