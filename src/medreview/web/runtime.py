@@ -1,18 +1,22 @@
 """Starting Django from the command line: settings, migrations, the server and the workers.
 
 `medreview serve` runs the web server (waitress) in this process and the background workers
-(django-tasks-db's `db_worker`) as child processes; SIGINT or SIGTERM stops the server, then
-asks each worker to finish its task and stop.
+(django-tasks-db's `db_worker`) as child processes, each replaced if it dies; SIGINT or
+SIGTERM stops the server, then asks each worker to finish its task and stop.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 from types import FrameType
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def setup(*, migrate: bool = True) -> None:
@@ -100,6 +104,16 @@ def run_worker() -> None:
     call_command("db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload")
 
 
+# How often `serve` looks whether its background workers still run.
+WORKER_CHECK_SECONDS = 2.0
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from medreview.web.runtime import run_worker; run_worker()"]
+    )
+
+
 def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
     setup()
     requeue_unfinished(reclaim_running=True)
@@ -107,12 +121,29 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
 
     from medreview.web.wsgi import application
 
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-c", "from medreview.web.runtime import run_worker; run_worker()"]
-        )
-        for _ in range(workers)
-    ]
+    children = [_start_worker() for _ in range(workers)]
+    stopping = threading.Event()
+
+    def supervise() -> None:
+        """A worker that dies (killed by the kernel for its memory, say) is replaced: what
+        it was reading is queued again first, and given up after its attempts."""
+        while not stopping.wait(WORKER_CHECK_SECONDS):
+            for n, child in enumerate(children):
+                if child.poll() is not None and not stopping.is_set():
+                    log.warning("a background worker stopped (exit %s): starting another",
+                                child.returncode)  # fmt: skip
+                    try:
+                        requeue_unfinished(reclaim_running=len(children) == 1)
+                    except Exception as exc:  # the database away: the next round tries again
+                        log.warning("requeue failed: %s", type(exc).__name__)
+                        continue
+                    finally:
+                        from django.db import connection
+
+                        connection.close()
+                    children[n] = _start_worker()
+
+    threading.Thread(target=supervise, name="worker-supervisor", daemon=True).start()
     from django.conf import settings
 
     server: Any = create_server(
@@ -136,6 +167,7 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stopping.set()
         server.close()
         for child in children:
             if child.poll() is None:
