@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from typing import Any
 
 from bench.measure import Outcome
@@ -125,7 +126,7 @@ def _child(many: int, pages: int) -> dict[str, Any]:
         "open_assignments": "0", "median_turnaround_days": "2", "qa_score": "0.9",
         "affiliations": "Reyes Review", "fee_peer_review": "350", "fee_ime": "1800",
     }  # fmt: skip
-    rows, rejected = read_roster(rows_to_csv([row]), today=time_today())
+    rows, rejected = read_roster(rows_to_csv([row]), today=date.today())
     assert not rejected, rejected
     do_import_network(rows, actor=COMMAND_LINE, source="bench")
 
@@ -223,12 +224,6 @@ def _child(many: int, pages: int) -> dict[str, Any]:
     got["report_pages"], got["report_bytes"] = len(doc), len(pdf.content)
     doc.close()
     return got
-
-
-def time_today() -> Any:
-    from datetime import date
-
-    return date.today()
 
 
 if __name__ == "__main__":

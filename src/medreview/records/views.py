@@ -55,7 +55,8 @@ def _page(request: HttpRequest) -> int:
 @login_required
 def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
     referral = referral_or_404(request.user, referral_id)
-    return render_record_page(request, referral, "records/page.html", {})
+    image_base = f"/referrals/{referral.pk}/records/page.png"
+    return render_record_page(request, referral, "records/page.html", {"image_base": image_base})
 
 
 def render_record_page(

@@ -75,12 +75,17 @@ def physician_assignments(user: Any) -> Any:
     )
 
 
-def _own(request: HttpRequest, assignment_id: int) -> Assignment:
-    require(request.user, Permission.REVIEW_ASSIGNMENTS)
-    found = physician_assignments(request.user).filter(pk=row_id(assignment_id)).first()
+def own_or_404(user: Any, assignment_id: int) -> Assignment:
+    """The physician's own assignment of this id; 404 for any other, as for none."""
+    found = physician_assignments(user).filter(pk=row_id(assignment_id)).first()
     if found is None:
         raise Http404("no such assignment")
     return found
+
+
+def _own(request: HttpRequest, assignment_id: int) -> Assignment:
+    require(request.user, Permission.REVIEW_ASSIGNMENTS)
+    return own_or_404(request.user, assignment_id)
 
 
 def _out(a: Assignment) -> PhysicianAssignment:

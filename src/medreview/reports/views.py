@@ -27,7 +27,7 @@ from medreview.core.vocabulary import DETERMINATIONS, PEER_TO_PEER_OUTCOMES
 from medreview.records.corrections import corrected, document_name
 from medreview.records.views import record_png, render_record_page
 from medreview.reports import actions
-from medreview.reports.api import physician_assignments
+from medreview.reports.api import own_or_404, physician_assignments
 from medreview.reports.models import Addendum, PeerToPeer, QaReview
 from medreview.reports.review import questions_of, record_pages, review_of
 from medreview.reviews.actions import ATTESTATION, do_attest_assignment, do_decline_assignment
@@ -57,10 +57,7 @@ def _open_addendum(a: Assignment) -> Addendum | None:
 
 
 def _own(request: HttpRequest, assignment_id: int) -> Assignment:
-    found = physician_assignments(request.user).filter(pk=row_id(assignment_id)).first()
-    if found is None:
-        raise Http404("no such assignment")
-    return found
+    return own_or_404(request.user, assignment_id)
 
 
 @login_required
@@ -312,6 +309,7 @@ def record_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "questions": questions_of(a),
             "editable": a.status in Assignment.EDITABLE,
             "cited": request.GET.get("cited", ""),
+            "image_base": f"/portal/{a.pk}/records/page.png",
         },
     )
 
