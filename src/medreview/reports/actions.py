@@ -42,7 +42,7 @@ from medreview.reports.models import (
     Report,
 )
 from medreview.reports.review import questions_of, record_name, record_pages, review_of
-from medreview.reviews.actions import free_slot, own_assignment
+from medreview.reviews.actions import NOT_NOW, free_slot, own_assignment
 from medreview.reviews.models import Assignment
 
 MAX_CITATIONS = 200
@@ -115,16 +115,7 @@ def _editable(found: Assignment) -> None:
             status=409,
         )
     if found.status not in Assignment.EDITABLE:
-        raise ActionError(_NOT_EDITABLE.get(found.status, "this review is closed"), status=409)
-
-
-_NOT_EDITABLE = {
-    Assignment.SUBMITTED: "this review is submitted and waits for QA",
-    Assignment.PASSED: "this review passed QA: ask for changes through an addendum",
-    Assignment.CLOSED: "this assignment is closed",
-    Assignment.DECLINED: "this assignment was declined",
-    Assignment.CANCELLED: "this assignment was cancelled",
-}
+        raise ActionError(NOT_NOW.get(found.status, "this review is closed"), status=409)
 
 
 def _citations(raw: Any, pages: dict[str, int]) -> list[dict[str, Any]]:

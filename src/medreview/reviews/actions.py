@@ -345,7 +345,7 @@ def do_attest_assignment(
         found = own_assignment(actor, assignment)
         if found.status != Assignment.OPEN:
             raise ActionError(
-                _NOT_NOW.get(found.status, "this assignment is attested already"), status=409
+                NOT_NOW.get(found.status, "this assignment is attested already"), status=409
             )
         if not no_conflict:
             raise ActionError(
@@ -366,10 +366,13 @@ def do_attest_assignment(
     return found
 
 
-_NOT_NOW = {
+# Why an assignment in this state takes no more work from its physician (its doors and the
+# `reports` app's say it alike).
+NOT_NOW = {
     Assignment.CANCELLED: "this assignment was cancelled",
     Assignment.DECLINED: "this assignment was declined",
-    Assignment.PASSED: "this review passed QA and was delivered",
+    Assignment.PASSED: "this review passed QA and was delivered: ask for changes through an"
+    " addendum",
     Assignment.CLOSED: "this assignment is closed",
     Assignment.SUBMITTED: "this review is submitted and waits for QA",
 }
@@ -385,7 +388,7 @@ def do_decline_assignment(
         found = own_assignment(actor, assignment)
         if found.status not in Assignment.OPEN_STATUSES or found.status == Assignment.SUBMITTED:
             raise ActionError(
-                _NOT_NOW.get(found.status, "this assignment cannot be declined now"), status=409
+                NOT_NOW.get(found.status, "this assignment cannot be declined now"), status=409
             )
         if not reason:
             raise ActionError("say why you decline", field="reason")
