@@ -59,6 +59,11 @@ class Personas:
 
 @pytest.fixture
 def people(db: Any) -> Personas:
+    return make_people()
+
+
+def make_people() -> Personas:
+    """The personas, made in the database (for a fixture of a wider scope than `people`)."""
     from medreview.claims.actions import do_create_organisation, do_create_user
     from medreview.claims.permissions import COMMAND_LINE
 

@@ -63,3 +63,13 @@ def test_only_a_coordinator_proposes_and_applies_by_api(people: Any) -> None:
         reads = caller.get(f"/api/v1/assignment-batches/{bid}").status_code
         assert reads == (200 if who.is_review_staff else 403), who.email
     assert _state() == before
+
+
+def test_a_proposal_for_an_empty_queue_applies_and_assigns_nobody(people: Any) -> None:
+    coordinator = api(people.token(people.coordinator))
+    bid = post(coordinator, "/api/v1/assignment-batches").json()["id"]
+    run_worker()
+    assert coordinator.get(f"/api/v1/assignment-batches/{bid}").json()["rows"] == []
+    applied = post(coordinator, f"/api/v1/assignment-batches/{bid}/apply")
+    assert applied.status_code == 200, applied.content
+    assert applied.json()["assigned"] == [] and not Assignment.objects.exists()

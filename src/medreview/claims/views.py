@@ -11,6 +11,7 @@ from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from medreview.claims.models import Notice, Referral
 from medreview.claims.permissions import Permission, may
@@ -37,6 +38,7 @@ SORTS = {
 
 
 @login_required
+@require_safe
 def work_queue(request: HttpRequest) -> HttpResponse:
     if may(request.user, Permission.REVIEW_ASSIGNMENTS):
         return redirect("portal")  # a physician's work is its own assignments

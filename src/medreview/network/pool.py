@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from medreview.core.config import rule_thresholds
@@ -91,7 +92,10 @@ def _read(ids: Any) -> list[matching.PhysicianProfile]:
 
 
 def _raw(query: Any) -> list[tuple[Any, ...]]:
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a filter on no ids at all (an empty proposal): no rows
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

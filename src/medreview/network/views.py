@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import refuse_unless
 from medreview.claims.errors import ActionError
@@ -29,6 +29,7 @@ PAGE = 50
 
 
 @login_required
+@require_safe
 def physicians(request: HttpRequest) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
         return denied
@@ -102,6 +103,7 @@ def _item(label: str, verified_on: date | None, today: date) -> tuple[str, date 
 
 
 @login_required
+@require_safe
 def physician(request: HttpRequest, npi: str) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
         return denied
@@ -141,7 +143,7 @@ def _render_physician(
 @login_required
 @require_POST
 def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
+    if (denied := refuse_unless(request, Permission.EDIT_NETWORK)) is not None:
         return denied
     p = get_object_or_404(Physician, npi=npi)
     form = PhysicianForm(request.POST, instance=Physician.objects.get(pk=p.pk))
@@ -157,7 +159,7 @@ def edit_physician(request: HttpRequest, npi: str) -> HttpResponse:
 @login_required
 @require_POST
 def verify_credential(request: HttpRequest, npi: str) -> HttpResponse:
-    if (denied := refuse_unless(request, Permission.SEE_NETWORK)) is not None:
+    if (denied := refuse_unless(request, Permission.EDIT_NETWORK)) is not None:
         return denied
     p = get_object_or_404(Physician, npi=npi)
     form = CredentialForm(request.POST)

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from medreview.claims.access import referral_or_404
 from medreview.claims.errors import ActionError
@@ -53,6 +54,7 @@ def _page(request: HttpRequest) -> int:
 
 
 @login_required
+@require_safe
 def view_page(request: HttpRequest, referral_id: object) -> HttpResponse:
     referral = referral_or_404(request.user, referral_id)
     image_base = f"/referrals/{referral.pk}/records/page.png"
@@ -94,6 +96,7 @@ def render_record_page(
 
 
 @login_required
+@require_safe
 def page_image(request: HttpRequest, referral_id: object) -> HttpResponse:
     return record_png(request, referral_or_404(request.user, referral_id))
 
@@ -115,6 +118,7 @@ def record_png(request: HttpRequest, referral: Referral) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def download(request: HttpRequest, referral_id: object, file_id: int) -> HttpResponse:
     referral = referral_or_404(request.user, referral_id)
     rf = referral.record_files.filter(pk=file_id).first()

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import referral_or_404, refuse_unless, row_id
 from medreview.claims.errors import ActionError
@@ -35,6 +35,7 @@ from medreview.reviews.models import Assignment
 
 
 @login_required
+@require_safe
 def portal(request: HttpRequest) -> HttpResponse:
     """A physician's assignments: those to do first, then those done."""
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
@@ -61,6 +62,7 @@ def _own(request: HttpRequest, assignment_id: int) -> Assignment:
 
 
 @login_required
+@require_safe
 def assignment_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
         return denied
@@ -293,6 +295,7 @@ def answer_addendum(request: HttpRequest, assignment_id: int, number: int) -> Ht
 
 
 @login_required
+@require_safe
 def record_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """A page of the records, as the physician reads it, with "Cite this page"."""
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
@@ -315,6 +318,7 @@ def record_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def record_image(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
         return denied
@@ -328,6 +332,7 @@ def record_image(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def qa_queue(request: HttpRequest) -> HttpResponse:
     """What waits for QA: submitted reviews and answered addenda, oldest first."""
     if (denied := refuse_unless(request, Permission.PASS_QA)) is not None:
@@ -344,6 +349,7 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def qa_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.PASS_QA)) is not None:
         return denied
@@ -408,6 +414,7 @@ def qa_decide(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report(request: HttpRequest, referral_id: object) -> HttpResponse:
     referral = referral_or_404(request.user, referral_id)
     if (denied := refuse_unless(request, Permission.SEE_REPORTS)) is not None:

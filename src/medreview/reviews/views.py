@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import refuse_unless, row_id
 from medreview.claims.errors import ActionError
@@ -25,6 +25,7 @@ from medreview.reviews.queue import waiting_reviews
 
 
 @login_required
+@require_safe
 def batches(request: HttpRequest) -> HttpResponse:
     """The latest proposal, or the queue waiting for one."""
     if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
@@ -34,6 +35,7 @@ def batches(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.SEE_ASSIGNMENT_BATCHES)) is not None:
         return denied

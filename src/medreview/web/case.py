@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import referral_or_404
 from medreview.claims.actions import do_view_referral
@@ -44,6 +44,7 @@ CANDIDATES_SHOWN = 5
 
 
 @login_required
+@require_safe
 def case_page(request: HttpRequest, referral_id: object) -> HttpResponse:
     referral = referral_or_404(request.user, referral_id)
     do_view_referral(referral, actor=request.user, via="case page")

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 
 FAVICON = Path(__file__).parent / "static" / "medreview" / "favicon.svg"
 
@@ -16,6 +17,7 @@ def _favicon() -> bytes:
     return FAVICON.read_bytes()
 
 
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(_favicon(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
