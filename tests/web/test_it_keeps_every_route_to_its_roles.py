@@ -6,6 +6,7 @@ fails here before it ships. A person the rule leaves out is refused (403, 404, o
 in) and changes nothing; another client, or another physician, is answered 404 where its
 counterpart gets in, exactly as for something that does not exist; a person the rule lets in
 reaches the view (whatever the view then says of an empty form), and nobody gets a 500.
+Every reading of one referral's or assignment's patient data is in the audit trail.
 """
 
 from __future__ import annotations
@@ -356,6 +357,26 @@ def _only_method(route: str) -> bool:
     return route not in WHO
 
 
+# Routes of one referral or assignment that show no patient data, so log no reading.
+NO_PATIENT_DATA = {
+    "GET api/v1/referrals/{referral_id}/candidates": "the network's physicians, ranked",
+    "GET api/v1/referrals/{referral_id}/audit": "the trail itself: who did what, when",
+}
+
+
+def _shows_patient_data(route: str) -> bool:
+    """A reading of one referral's or assignment's data: it must be in the audit trail."""
+    method, path = route.split(" ", 1)
+    ids = ("referral_id", "assignment_id")
+    return method == "GET" and any(i in path for i in ids) and route not in NO_PATIENT_DATA
+
+
+def _readings() -> int:
+    from medreview.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(action__endswith=".viewed").count()
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_each_role_reaches_only_what_its_rule_lets_it(world: World, route: str) -> None:
     allowed = WHO.get(route, NOBODY)
@@ -370,9 +391,12 @@ def test_each_role_reaches_only_what_its_rule_lets_it(world: World, route: str) 
     assert _snapshot() == before, "a refused request changed something"
     counterparts = {"adjuster": OTHER_CLIENT, PHYSICIAN: OTHER_PHYSICIAN}
     for persona in sorted(allowed):
+        read_before = _readings()
         answer = _ask(world, persona, route)
         assert answer.status_code < 500, (persona, answer.status_code)
         assert not _refused(answer), (persona, answer.status_code)
+        if _shows_patient_data(route) and answer.status_code == 200:
+            assert _readings() > read_before, f"{persona}'s reading is not in the audit trail"
         other = counterparts.get(persona)
         if other is not None and other not in allowed:
             # Another client's (or physician's) thing answers as one that does not exist.

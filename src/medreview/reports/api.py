@@ -16,6 +16,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from medreview.claims.access import referral_or_404, row_id
+from medreview.claims.actions import do_view_referral
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Permission, require
 from medreview.reports.actions import (
@@ -146,7 +147,9 @@ def list_assignments(request: HttpRequest) -> PhysicianAssignments:
 
 @assignments.get("/{assignment_id}", response=PhysicianAssignment, summary="One assignment")
 def get_assignment(request: HttpRequest, assignment_id: int) -> PhysicianAssignment:
-    return _out(_own(request, assignment_id))
+    assignment = _own(request, assignment_id)
+    do_view_referral(assignment.referral, actor=request.user, via="physician's API")
+    return _out(assignment)
 
 
 def _status(a: Assignment) -> StatusOut:
@@ -273,6 +276,7 @@ def ime_referral(request: HttpRequest, referral_id: str) -> ImeReferralOut:
     found = ImeReferral.objects.filter(referral=referral).first()
     if found is None:
         raise ActionError("no peer review of this referral has passed QA yet", status=409)
+    do_view_referral(referral, actor=request.user, via="API: IME referral")
     return _ime_out(found)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import referral_or_404, refuse_unless, row_id
+from medreview.claims.actions import do_view_referral
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Notice, User
 from medreview.claims.permissions import Permission
@@ -66,7 +67,9 @@ def _own(request: HttpRequest, assignment_id: int) -> Assignment:
 def assignment_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
         return denied
-    return _render_assignment(request, _own(request, assignment_id))
+    assignment = _own(request, assignment_id)
+    do_view_referral(assignment.referral, actor=request.user, via="physician's portal")
+    return _render_assignment(request, assignment)
 
 
 def _render_assignment(
@@ -353,7 +356,9 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
 def qa_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.PASS_QA)) is not None:
         return denied
-    return _render_qa(request, _for_qa(assignment_id))
+    assignment = _for_qa(assignment_id)
+    do_view_referral(assignment.referral, actor=request.user, via="QA page")
+    return _render_qa(request, assignment)
 
 
 def _for_qa(assignment_id: int) -> Assignment:
