@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
+from collections.abc import Collection
 from types import FrameType
 from typing import Any
 
@@ -54,14 +56,17 @@ def migrate_if_new() -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
-def requeue_unfinished(*, reclaim_running: bool) -> int:
+def requeue_unfinished(*, reclaim_running: bool, dead_workers: Collection[str] = ()) -> int:
     """Queue again the reading of every referral not yet triaged, and the computing of every
     assignment proposal not yet computed, whose task is not waiting in the queue: a worker
     killed mid-task loses nothing (a referral given up after its attempts says so at once).
 
     `reclaim_running`: tasks marked running belong to no live worker, which is so when
-    `medreview serve` starts (its workers are its own children, all stopped). A worker
-    started alone beside others leaves running tasks to them."""
+    `medreview serve` starts (its workers are its own children, all stopped). Otherwise the
+    running tasks of `dead_workers` only (the ids `serve` gave them) are reclaimed: marked
+    failed, so that they are not taken for live ones, and their work queued again; the
+    others' running tasks are left to them."""
+    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     from medreview.claims.models import Referral
@@ -69,9 +74,17 @@ def requeue_unfinished(*, reclaim_running: bool) -> int:
 
     clear_stale_scratch(every=reclaim_running)
 
-    live = ["READY"] if reclaim_running else ["READY", "RUNNING"]
+    running = DBTaskResult.objects.filter(status="RUNNING")
+    dead = set(dead_workers)
+    orphans = [
+        r.pk
+        for r in running.only("pk", "worker_ids")
+        if reclaim_running or (r.worker_ids and r.worker_ids[-1] in dead)
+    ]
+    # Marked failed with no traceback of its own: the worker died, the task did not fail.
+    running.filter(pk__in=orphans).update(status="FAILED", finished_at=timezone.now())
     waiting = set()
-    for result in DBTaskResult.objects.filter(status__in=live):
+    for result in DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]):
         args = (result.args_kwargs or {}).get("args") or []
         if args:
             waiting.add(str(args[0]))
@@ -96,22 +109,26 @@ def requeue_unfinished(*, reclaim_running: bool) -> int:
     return count
 
 
-def run_worker() -> None:
-    """One background worker: the database queue's `db_worker`."""
+def run_worker(worker_id: str | None = None) -> None:
+    """One background worker: the database queue's `db_worker` (under `worker_id`, which the
+    tasks it takes carry, when `serve` gives one)."""
     setup(migrate=False)
     from django.core.management import call_command
 
-    call_command("db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload")
+    named = ["--worker-id", worker_id] if worker_id else []
+    call_command("db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload", *named)
 
 
 # How often `serve` looks whether its background workers still run.
 WORKER_CHECK_SECONDS = 2.0
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from medreview.web.runtime import run_worker; run_worker()"]
-    )
+def _start_worker() -> tuple[subprocess.Popen[bytes], str]:
+    """A worker process and the id it works under (in its command line, so that an operator
+    sees which process ran which task)."""
+    worker_id = f"serve-{uuid.uuid4().hex}"
+    call = f"from medreview.web.runtime import run_worker; run_worker({worker_id!r})"
+    return subprocess.Popen([sys.executable, "-c", call]), worker_id
 
 
 def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
@@ -121,7 +138,9 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
 
     from medreview.web.wsgi import application
 
-    children = [_start_worker() for _ in range(workers)]
+    started = [_start_worker() for _ in range(workers)]
+    children = [child for child, _ in started]
+    ids = [worker_id for _, worker_id in started]
     stopping = threading.Event()
 
     def supervise() -> None:
@@ -133,7 +152,9 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
                     log.warning("a background worker stopped (exit %s): starting another",
                                 child.returncode)  # fmt: skip
                     try:
-                        requeue_unfinished(reclaim_running=len(children) == 1)
+                        requeue_unfinished(
+                            reclaim_running=len(children) == 1, dead_workers=[ids[n]]
+                        )
                     except Exception as exc:  # the database away: the next round tries again
                         log.warning("requeue failed: %s", type(exc).__name__)
                         continue
@@ -141,7 +162,7 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
                         from django.db import connection
 
                         connection.close()
-                    children[n] = _start_worker()
+                    children[n], ids[n] = _start_worker()
 
     threading.Thread(target=supervise, name="worker-supervisor", daemon=True).start()
     from django.conf import settings
