@@ -51,6 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("worker", help="run one background worker (serve starts its own)")
     au = sub.add_parser("audit", help="check the audit trail")
     au.add_argument("action", choices=["verify"], help="verify: check every chain of events")
+    bk = sub.add_parser(
+        "backup", help="write the database, documents and audit checkpoints to one archive"
+    )
+    bk.add_argument("file", type=Path, metavar="FILE", help="the archive to write (.tar.gz)")
+    rs = sub.add_parser("restore", help="restore an archive of `backup` into an empty desk")
+    rs.add_argument("file", type=Path, metavar="FILE")
+    rs.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a desk that is not empty (its documents and checkpoints set aside)",
+    )
+    ky = sub.add_parser("keys", help="the documents' encryption keys").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    ky.add_parser("rotate", help="add a new key, then encrypt every stored document under it")
+    ky.add_parser("reencrypt", help="encrypt every stored document under the newest key")
+    ky.add_parser("retire", help="remove the old keys, once no stored document needs them")
     mg = sub.add_parser(
         "manage",
         help="run a Django management command against the configured database",
@@ -122,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                 return _triage(args)
         if args.command in (
             "demo", "serve", "worker", "org", "user", "token", "network", "match", "audit",
+            "keys", "backup", "restore",
         ):  # fmt: skip
             from medreview.web.commands import run
 

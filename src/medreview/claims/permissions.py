@@ -42,6 +42,7 @@ class Permission(StrEnum):
     SEE_IME_REFERRAL = "see_ime_referral"
     CONFIRM_IME_REFERRAL = "confirm_ime_referral"
     ASK_FOR_ADDENDUM = "ask_for_addendum"
+    ROTATE_KEYS = "rotate_keys"
 
 
 _DESK = frozenset(REVIEW_ROLES)
@@ -69,6 +70,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.SEE_IME_REFERRAL: _CLIENTS | {"coordinator", "scheduler", "admin"},
     Permission.CONFIRM_IME_REFERRAL: frozenset({"coordinator"}),
     Permission.ASK_FOR_ADDENDUM: _CLIENTS,
+    Permission.ROTATE_KEYS: frozenset({"admin"}),
 }
 
 # What each permission lets a person do, in the words of a refusal.
@@ -91,6 +93,7 @@ DOING = {
     Permission.SEE_IME_REFERRAL: "see the IME referral",
     Permission.CONFIRM_IME_REFERRAL: "confirm or close an IME referral (a coordinator does)",
     Permission.ASK_FOR_ADDENDUM: "ask for an addendum (the client who ordered the review does)",
+    Permission.ROTATE_KEYS: "rotate the documents' keys (an administrator does)",
 }
 
 

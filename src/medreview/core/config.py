@@ -2,7 +2,8 @@
 
 `MEDREVIEW_*` variables set the thresholds of the rules (docs/rules.md, "Thresholds"); each
 must be a positive whole number. The web application's settings read them at start, so that a
-bad value stops the server rather than a referral's reading later.
+bad value stops the server rather than a referral's reading later. The documents' keys are
+checked here too (`fernet_keys`), each where it is written, without ever printing one.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import fields
+
+from cryptography.fernet import Fernet
 
 from medreview.core.thresholds import Thresholds
 
@@ -55,3 +58,27 @@ def case_processes(env: Mapping[str, str]) -> int:
 def default_processes() -> int:
     """The machine's cores, at most 8: a case gains little from more."""
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def fernet_keys(raw: str, *, where: str, per_line: bool) -> list[str]:
+    """The Fernet keys written in `raw`, newest first: one a line in a key file (`per_line`),
+    separated by commas in MEDREVIEW_ENCRYPTION_KEY. Blank entries are skipped. A bad key is
+    named by `where` and its line (or place), never printed: the message may reach a log, and
+    a key in a log is a key given away."""
+    parts = raw.splitlines() if per_line else raw.split(",")
+    keys: list[str] = []
+    for number, part in enumerate(parts, start=1):
+        key = part.strip()
+        if not key:
+            continue
+        try:
+            Fernet(key.encode())
+        except ValueError:  # binascii.Error is one too
+            place = f"line {number}" if per_line else f"key {number} (of {len(parts)})"
+            raise ConfigError(
+                f"{where}, {place}: not a Fernet key (32 bytes in URL-safe base64)"
+            ) from None
+        keys.append(key)
+    if not keys:
+        raise ConfigError(f"{where} holds no key")
+    return keys

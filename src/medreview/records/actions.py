@@ -1,7 +1,7 @@
 """The doors of a referral's records: receiving a referral with its record files (stored
 encrypted, then read in the background by `records.tasks.read_records`), people's
 corrections of what the engine read (which win, and trigger a new reading), records
-requests, and the log of every opening of a record."""
+requests, the log of every opening of a record, and the rotation of the documents' keys."""
 
 from __future__ import annotations
 
@@ -495,3 +495,82 @@ def do_view_record(
         detail["as"] = "image"
     with transaction.atomic():
         record("record.viewed", actor=actor, referral=referral, detail=detail)
+
+
+# The documents' keys (`medreview keys …`, docs/architecture.md, "Storage and security"). What
+# these doors change is files, which no transaction covers: each writes its files first, whole,
+# then its event in a transaction of its own, so the trail never tells of a key not written.
+
+_FROM_VARIABLE = (
+    "the documents' keys come from MEDREVIEW_ENCRYPTION_KEY, which medreview cannot change: "
+)
+
+
+def do_rotate_documents_key(*, actor: Actor) -> tuple[int, storage.Rotation]:
+    """Put a new key on top of the key file, then encrypt every stored file again under it:
+    (how many keys the file holds now, what the re-encryption did). Interrupted, it is run
+    again (or `do_reencrypt_documents`): every key stays until `do_retire_old_keys`."""
+    require(actor, Permission.ROTATE_KEYS)
+    path = settings.ENCRYPTION_KEY_FILE
+    if path is None:
+        raise ActionError(
+            _FROM_VARIABLE + "put a new key first in it (newest first, separated by commas),"
+            " restart medreview, then run `medreview keys reencrypt`",
+            status=409,
+        )
+    keys = [storage.new_key(), *storage.read_key_file(path)]
+    storage.write_key_file(path, keys)
+    with transaction.atomic():
+        record("documents_key.added", actor=actor, detail={"keys": len(keys)})
+    return len(keys), _reencrypt(actor, keys)
+
+
+def do_reencrypt_documents(*, actor: Actor) -> storage.Rotation:
+    """Encrypt every stored file not under the newest key again under it (what a rotation
+    does after adding its key; for a rotation cut short, or keys set in the variable)."""
+    require(actor, Permission.ROTATE_KEYS)
+    return _reencrypt(actor, _documents_keys())
+
+
+def do_retire_old_keys(*, actor: Actor) -> int:
+    """Leave only the newest key in the key file, once every stored file opens with it alone;
+    refused, naming how many files still need an old key, otherwise. Returns how many keys
+    were retired."""
+    require(actor, Permission.ROTATE_KEYS)
+    keys = _documents_keys()
+    needing = storage.needing_old_keys(keys[0])
+    if needing:
+        raise ActionError(
+            f"{len(needing)} stored file(s) still need an old key: run `medreview keys"
+            " reencrypt` (after restarting any server or worker started before the rotation,"
+            " which still encrypts with the key it read), then retire",
+            status=409,
+        )
+    path = settings.ENCRYPTION_KEY_FILE
+    if path is None:
+        raise ActionError(
+            _FROM_VARIABLE + "every stored file opens with its first key: keep only that one"
+            " there, then restart medreview",
+            status=409,
+        )
+    if len(keys) == 1:
+        return 0
+    storage.write_key_file(path, keys[:1])
+    with transaction.atomic():
+        record("documents_key.retired", actor=actor, detail={"retired": len(keys) - 1})
+    return len(keys) - 1
+
+
+def _documents_keys() -> list[str]:
+    """The keys as they are now: the key file again (a rotation since the start wrote it), or
+    the variable's, read at start."""
+    path = settings.ENCRYPTION_KEY_FILE
+    return storage.read_key_file(path) if path is not None else list(settings.ENCRYPTION_KEYS)
+
+
+def _reencrypt(actor: Actor, keys: list[str]) -> storage.Rotation:
+    done = storage.reencrypt(keys)
+    detail = {"rotated": done.rotated, "current": done.current, "unreadable": len(done.unreadable)}
+    with transaction.atomic():
+        record("documents.reencrypted", actor=actor, detail=detail)
+    return done

@@ -1,17 +1,23 @@
 """Documents encrypted at rest: each file is one Fernet token (AES-128-CBC with HMAC-SHA256)
-under `MEDREVIEW_HOME/documents`, written whole or not at all. The key is a setting
-(`ENCRYPTION_KEY`); plain text exists only in memory, and in a private temporary folder while
-the records engine reads a case."""
+under `MEDREVIEW_HOME/documents`, written whole or not at all. The keys are a setting
+(`ENCRYPTION_KEYS`, newest first): the newest encrypts, any decrypts (cryptography's
+MultiFernet), so that a key can be rotated (`medreview keys rotate`, docs/architecture.md,
+"Storage and security"); plain text exists only in memory, and in a private temporary folder
+while the records engine reads a case."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from medreview.core.config import fernet_keys
 
 
 class StoredFileError(RuntimeError):
@@ -19,8 +25,12 @@ class StoredFileError(RuntimeError):
 
 
 @lru_cache(maxsize=4)
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _keys() -> tuple[str, ...]:
+    return tuple(settings.ENCRYPTION_KEYS)
 
 
 def _root() -> Path:
@@ -29,24 +39,30 @@ def _root() -> Path:
     return root
 
 
-def store(content: bytes) -> str:
-    """Encrypt and store `content`; returns the stored name."""
-    name = f"{uuid.uuid4().hex}.bin"
-    path = _root() / name
-    partial = path.with_suffix(".part")
+def _write(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a `.part` file beside it, flushed to the disk, then
+    renamed over it (an interrupted write leaves the file as it was)."""
+    partial = path.with_name(path.name + ".part")
+    partial.unlink(missing_ok=True)  # left by a write of the same file cut short
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
-        f.write(_fernet(settings.ENCRYPTION_KEY).encrypt(content))
+        f.write(data)
         f.flush()
         os.fsync(f.fileno())
     partial.replace(path)
+
+
+def store(content: bytes) -> str:
+    """Encrypt and store `content`; returns the stored name."""
+    name = f"{uuid.uuid4().hex}.bin"
+    _write(_root() / name, _fernet(_keys()).encrypt(content))
     return name
 
 
 def load(name: str) -> bytes:
     try:
         token = (_root() / name).read_bytes()
-        return _fernet(settings.ENCRYPTION_KEY).decrypt(token)
+        return _fernet(_keys()).decrypt(token)
     except FileNotFoundError as exc:
         raise StoredFileError("the stored file is missing") from exc
     except InvalidToken as exc:
@@ -55,3 +71,92 @@ def load(name: str) -> bytes:
 
 def delete(name: str) -> None:
     (_root() / name).unlink(missing_ok=True)
+
+
+# Rotation: a new key on top of the key file, then every stored file encrypted again under it.
+
+
+def read_key_file(path: Path) -> list[str]:
+    """The keys of a key file as it is now (not as the settings read it at start)."""
+    return fernet_keys(path.read_text(), where=str(path), per_line=True)
+
+
+def write_key_file(path: Path, keys: Sequence[str]) -> None:
+    """Replace the key file whole (mode 0600), and make the rename itself durable before any
+    document is encrypted under a key it holds: a document under a key lost in a crash is
+    lost with it."""
+    target = path.resolve()  # a symbolic link stays one: the file it names is replaced
+    _write(target, "".join(f"{key}\n" for key in keys).encode())
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@dataclass
+class Rotation:
+    """What re-encrypting the stored files did: files encrypted again under the newest key,
+    files already under it (left as they are), and files no key opens (named, left alone)."""
+
+    rotated: int = 0
+    current: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+
+def stored_names() -> list[str]:
+    """Every stored file (not the `.part` of a write cut short)."""
+    return sorted(path.name for path in _root().glob("*.bin"))
+
+
+def reencrypt(keys: Sequence[str]) -> Rotation:
+    """Encrypt every stored file again under the newest of `keys`, one file at a time, each
+    written whole: interrupted, it is run again, and what is done already is skipped."""
+    newest, every = Fernet(keys[0].encode()), _fernet(tuple(keys))
+    done = Rotation()
+    for name in stored_names():
+        token = _read(name)
+        if token is None:
+            continue
+        if _opens(newest, token):
+            done.current += 1
+            continue
+        try:
+            rotated = every.rotate(token)
+        except InvalidToken:
+            done.unreadable.append(name)
+            continue
+        _write(_root() / name, rotated)
+        done.rotated += 1
+    return done
+
+
+def needing_old_keys(newest_key: str) -> list[str]:
+    """The stored files the newest key alone does not open: what retiring the others would
+    lose."""
+    newest = Fernet(newest_key.encode())
+    found = []
+    for name in stored_names():
+        token = _read(name)
+        if token is not None and not _opens(newest, token):
+            found.append(name)
+    return found
+
+
+def _read(name: str) -> bytes | None:
+    try:
+        return (_root() / name).read_bytes()
+    except FileNotFoundError:  # deleted since the folder was listed: nothing to lose
+        return None
+
+
+def _opens(fernet: Fernet, token: bytes) -> bool:
+    try:
+        fernet.decrypt(token)
+    except InvalidToken:
+        return False
+    return True

@@ -28,6 +28,12 @@ def run(args: argparse.Namespace) -> int:
         runtime.migrate_if_new()
     if args.command == "audit":
         return _audit()
+    if args.command == "keys":
+        return _keys(args.action)
+    if args.command in ("backup", "restore"):
+        from medreview.web.backup import run_command
+
+        return run_command(args.command, args.file, force=getattr(args, "force", False))
     if args.command in ("network", "match"):
         from medreview.network.commands import run_network
 
@@ -49,6 +55,37 @@ def _audit() -> int:
     verdict = f"{len(found)} problem(s)" if found else "verified"
     print(f"{chains} chains, {events} events: {verdict}")
     return 1 if found else 0
+
+
+def _keys(action: str) -> int:
+    """`medreview keys rotate|reencrypt|retire` (records.actions): each prints what it did;
+    exit 1 when a stored file opens with no key, 2 when refused."""
+    from medreview.claims.errors import ActionError
+    from medreview.claims.permissions import COMMAND_LINE
+    from medreview.records import actions
+
+    try:
+        if action == "retire":
+            retired = actions.do_retire_old_keys(actor=COMMAND_LINE)
+            if not retired:
+                print("no old key to retire: the key file holds one key")
+                return 0
+            print(f"retired {retired} old key(s): the newest alone encrypts and decrypts")
+            return 0
+        if action == "rotate":
+            keys, done = actions.do_rotate_documents_key(actor=COMMAND_LINE)
+            print(f"added a new key: {keys} key(s), newest first")
+        else:
+            done = actions.do_reencrypt_documents(actor=COMMAND_LINE)
+    except ActionError as exc:
+        return _fail(str(exc))
+    print(
+        f"re-encrypted {done.rotated} file(s) under the newest key, {done.current} already"
+        f" under it, {len(done.unreadable)} opened by no key"
+    )
+    for name in done.unreadable:
+        print(f"medreview: {name}: opened by no key, left as it is", file=sys.stderr)
+    return 1 if done.unreadable else 0
 
 
 def manage(argv: list[str]) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 import dj_database_url
 
-from medreview.core.config import ConfigError, case_processes, rule_thresholds
+from medreview.core.config import ConfigError, case_processes, fernet_keys, rule_thresholds
 
 # Every file medreview writes (the database, the keys, the documents, the scratch folders of
 # the reader) is its owner's alone: they hold patient data and the keys to it.
@@ -66,12 +66,16 @@ def _secret_kept(variable: str, default: Path, *, in_use: Path, make: Any) -> st
     return _secret(default, make)
 
 
-def _encryption_key(home: Path) -> str:
-    """The documents' key: MEDREVIEW_ENCRYPTION_KEY, or the file MEDREVIEW_ENCRYPTION_KEY_FILE
-    names, which must exist; or the home's own, made on first run only: a missing key where
-    documents are stored already is never replaced by a new one, which could not read them."""
+def _encryption_keys(home: Path) -> tuple[list[str], Path | None]:
+    """The documents' keys, newest first, and the file they were read from (None for the
+    variable): MEDREVIEW_ENCRYPTION_KEY (separated by commas), or the file
+    MEDREVIEW_ENCRYPTION_KEY_FILE names, which must exist; or the home's own, made on first run
+    only: a missing key where documents are stored already is never replaced by a new one,
+    which could not read them. A file holds one key a line. Every key is checked here, at
+    start, rather than when a document first fails to open."""
     if os.environ.get("MEDREVIEW_ENCRYPTION_KEY"):
-        return os.environ["MEDREVIEW_ENCRYPTION_KEY"]
+        raw = os.environ["MEDREVIEW_ENCRYPTION_KEY"]
+        return fernet_keys(raw, where="MEDREVIEW_ENCRYPTION_KEY", per_line=False), None
     named = os.environ.get("MEDREVIEW_ENCRYPTION_KEY_FILE")
     if named:
         path = Path(named).expanduser()
@@ -80,7 +84,8 @@ def _encryption_key(home: Path) -> str:
                 f"MEDREVIEW_ENCRYPTION_KEY_FILE={named!r} does not exist: medreview never makes"
                 " a new key where one is named (the documents it encrypted would be lost)"
             )
-        return path.read_text().strip()
+        where = f"MEDREVIEW_ENCRYPTION_KEY_FILE={named!r}"
+        return fernet_keys(path.read_text(), where=where, per_line=True), path
     path = home / "encryption_key"
     documents = home / "documents"
     if not path.exists() and documents.is_dir() and any(documents.iterdir()):
@@ -88,9 +93,8 @@ def _encryption_key(home: Path) -> str:
             f"{path} is missing, and {documents} holds encrypted documents: restore the key"
             " (or name it with MEDREVIEW_ENCRYPTION_KEY_FILE); a new one could not read them"
         )
-    return _secret(
-        path, lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode()
-    )
+    _secret(path, lambda: __import__("cryptography.fernet").fernet.Fernet.generate_key().decode())
+    return fernet_keys(path.read_text(), where=str(path), per_line=True), path
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -120,8 +124,11 @@ DOCUMENTS_DIR = HOME / "documents"
 SECRET_KEY = os.environ.get("MEDREVIEW_SECRET_KEY") or _secret(
     HOME / "secret_key", lambda: secrets.token_urlsafe(50)
 )
-# Documents are encrypted at rest with this Fernet key (`_encryption_key`).
-ENCRYPTION_KEY = _encryption_key(HOME)
+# Documents are encrypted at rest with these Fernet keys, newest first (`_encryption_keys`):
+# the newest encrypts, every one decrypts, so that a key is replaced without losing what the
+# old one encrypted (`medreview keys rotate`, which writes ENCRYPTION_KEY_FILE; None when the
+# keys come from MEDREVIEW_ENCRYPTION_KEY, which medreview cannot change).
+ENCRYPTION_KEYS, ENCRYPTION_KEY_FILE = _encryption_keys(HOME)
 # The audit trail's hashes are keyed (HMAC-SHA256) with a key kept outside the database, and
 # each chain's newest event is checkpointed outside it too (`audit/checkpoints.py`): whoever
 # can write to the database can neither recompute the chain nor cut its end unseen.
