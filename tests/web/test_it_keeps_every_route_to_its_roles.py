@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_people
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from pdfs import make_text_pdf
+from personas import make_people
 from webapp import (
     ATTEST,
     EXAMPLE_NOTE,
