@@ -16,6 +16,7 @@ from bench import (
     cli,
     fax_packets,
     fhir,
+    load,
     memory,
     mtsamples_kinds,
     network,
@@ -43,6 +44,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
     ),
     "report": ("A review's report as a PDF: 20 questions, 200 citations", report.run),
     "portal": ("The physician's portal and the report, as requests", portal.run),
+    "load": ("Proof under load: serve on PostgreSQL, driven by locust; OCR by workers", load.run),
 }
 
 
