@@ -58,13 +58,24 @@ def test_a_new_referrals_body_is_the_referral_as_text_or_file_and_repeated_recor
 @pytest.mark.parametrize(
     ("method", "path", "statuses"),
     [
-        ("post", "/api/v1/referrals", {401, 403, 413, 422}),
+        ("post", "/api/v1/referrals", {400, 401, 403, 413, 415, 422, 507}),
         ("get", "/api/v1/referrals", {401, 422}),
         ("get", "/api/v1/referrals/{referral_id}", {401, 404}),
         ("get", "/api/v1/referrals/{referral_id}/audit", {401, 404}),
-        ("post", "/api/v1/referrals/{referral_id}/triage-decision", {401, 403, 404, 409, 422}),
+        (
+            "post",
+            "/api/v1/referrals/{referral_id}/triage-decision",
+            {400, 401, 403, 404, 409, 413, 415, 422},
+        ),
         ("get", "/api/v1/referrals/{referral_id}/candidates", {401, 403, 404, 422}),
-        ("post", "/api/v1/referrals/{referral_id}/assignments", {401, 403, 404, 409, 422}),
+        (
+            "post",
+            "/api/v1/referrals/{referral_id}/assignments",
+            {400, 401, 403, 404, 409, 413, 415, 422},
+        ),
+        # An id that is not a number: 422, naming it.
+        ("get", "/api/v1/assignments/{assignment_id}", {401, 403, 404, 422}),
+        ("get", "/api/v1/assignment-batches/{batch_id}", {401, 403, 404, 422}),
     ],
 )
 def test_each_operation_describes_its_error_answers_as_a_detail(

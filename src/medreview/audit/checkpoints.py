@@ -8,6 +8,7 @@ database holds at least what it says."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -42,6 +43,7 @@ def write(chain: str, seq: int, hash_: str) -> None:
     """Checkpoint the chain at this event, unless a later one is checkpointed already. A
     checkpoint that cannot be written is logged, not raised: the event is committed, and a
     lagging checkpoint still proves what it holds."""
+    partial: Path | None = None
     try:
         path = _path(chain)
         found = read(chain)
@@ -52,6 +54,9 @@ def write(chain: str, seq: int, hash_: str) -> None:
         partial.replace(path)
     except OSError as exc:
         log.warning("audit checkpoint not written: %s", type(exc).__name__)
+        if partial is not None:  # a disk full mid-write leaves a piece that is no checkpoint
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
 
 
 def read(chain: str) -> Checkpoint | None:

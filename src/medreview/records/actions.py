@@ -32,6 +32,7 @@ from medreview.records.tasks import read_records, retriage
 MAX_FILES = 500
 MAX_REFERRAL_BYTES = 5 * 1024 * 1024
 KEPT_FOR = timedelta(days=1)  # how long a refused form's files wait for the corrected form
+DISK_FULL = "the server's disk is full: the referral was not saved; try again later"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()+-]")
 
 
@@ -94,8 +95,12 @@ def do_create_referral(
     new_names = [_checked_name(upload) for upload in uploads]
     stored: list[str] = []
     try:
-        for upload in uploads:
-            stored.append(storage.store(upload.content))
+        try:
+            for upload in uploads:
+                stored.append(storage.store(upload.content))
+        except storage.DiskFullError:
+            # 507 Insufficient Storage: the sender's fault is none, and a later try may pass.
+            raise ActionError(DISK_FULL, status=507) from None
         with transaction.atomic():
             pending = list(
                 PendingUpload.objects.select_for_update().filter(owner=actor, pk__in=kept)
@@ -207,8 +212,14 @@ def do_keep_uploads(actor: User, uploads: list[Upload]) -> tuple[list[PendingUpl
         return [], problems
     stored: list[str] = []
     try:
-        for _, upload in good:
-            stored.append(storage.store(upload.content))
+        try:
+            for _, upload in good:
+                stored.append(storage.store(upload.content))
+        except storage.DiskFullError:
+            for name in stored:
+                storage.delete(name)
+            full = "the server's disk is full: attach the files again later"
+            return [], [*problems, full]
         with transaction.atomic():
             kept = [
                 PendingUpload.objects.create(

@@ -7,6 +7,7 @@ while the records engine reads a case."""
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Sequence
@@ -22,6 +23,14 @@ from medreview.core.config import fernet_keys
 
 class StoredFileError(RuntimeError):
     pass
+
+
+class DiskFullError(OSError):
+    """No room left on the documents' disk (or the owner's quota spent): nothing was stored.
+    An `OSError` still, with the error's number, for those who take any failed write alike."""
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 @lru_cache(maxsize=4)
@@ -41,15 +50,25 @@ def _root() -> Path:
 
 def _write(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: a `.part` file beside it, flushed to the disk, then
-    renamed over it (an interrupted write leaves the file as it was)."""
+    renamed over it (an interrupted write leaves the file as it was). A write that fails
+    removes its `.part`; a full disk raises `DiskFullError`."""
     partial = path.with_name(path.name + ".part")
     partial.unlink(missing_ok=True)  # left by a write of the same file cut short
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    partial.replace(path)
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            left = memoryview(data)
+            while left:  # a full disk may first take part of a write, then refuse the rest
+                left = left[os.write(fd, left) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        partial.replace(path)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)  # half a file is no use, and takes the room left
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            raise DiskFullError(exc.errno, "the disk is full") from exc
+        raise
 
 
 def store(content: bytes) -> str:

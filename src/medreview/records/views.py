@@ -184,6 +184,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
             continue
         uploads.append(Upload(f.name or "record", f.read()))
     error = removed = None
+    refused = 422
     if removing is not None:
         gone = do_remove_kept_upload(user, removing)
         removed = gone.name if gone is not None else None
@@ -200,6 +201,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                 user.organisation, actor=user, referral_text=text, uploads=uploads, kept=kept_ids
             )
         except ActionError as exc:
+            refused = exc.status  # a full disk (507) is no field to correct
             if via_file and exc.field == "referral":
                 file_form.add_error("referral_file", str(exc).removeprefix("referral: "))
             else:
@@ -231,7 +233,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
                 for n in range(1, QUESTION_SLOTS + 1)
             ],
         },
-        status=422 if invalid else 200,
+        status=refused if invalid else 200,
     )
 
 

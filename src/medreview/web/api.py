@@ -13,10 +13,14 @@ import logging
 from importlib import resources
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Router, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -35,6 +39,7 @@ from medreview.records.actions import (
     referral_text_of,
 )
 from medreview.records.schemas import Created
+from medreview.web import unavailable
 from medreview.web.schemas import Detail, ReferralDetail
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,30 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+class JsonBody(Parser):
+    """A body read as JSON only when it says it is JSON: any other media type is refused (415)
+    rather than read as if it were, and a body that is not JSON is named as such (400)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        # Ninja turns whatever this raises into a 400 "Cannot parse request body"; the
+        # ActionError it keeps as the cause is what `_http_error` answers instead.
+        if request.content_type != "application/json":
+            raise ActionError(
+                f"send the body as JSON, with Content-Type: application/json, not"
+                f" {request.content_type or 'no Content-Type'}",
+                status=415,
+            )
+        try:
+            return super().parse_body(request)
+        except UnicodeDecodeError:
+            raise ActionError("the body is not UTF-8 JSON", status=400) from None
+        except json.JSONDecodeError as e:
+            raise ActionError(
+                f"the body is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}",
+                status=400,
+            ) from None
+
+
 class Api(NinjaAPI):
     """API v1, whose OpenAPI schema also describes the error answers of each operation."""
 
@@ -77,6 +106,7 @@ api = Api(
     version="1",
     urls_namespace="api-v1",
     auth=[BearerToken(), SessionAuth()],
+    parser=JsonBody(),
     docs_url="/docs",
     # No online validator badge: the page would send the schema's address to another host.
     docs=Swagger(settings={"validatorUrl": None}),
@@ -121,11 +151,33 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ActionError):  # a body `JsonBody` refused
+        return _action_error(request, exc.__cause__)
     return _detail(request, str(exc), exc.status_code)
+
+
+# What Django refuses while it reads a body, before any view sees it: without these, the
+# catch-all below would answer a malformed or oversized request as a server error.
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _detail(request, f"the multipart body cannot be read: {exc}", 400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return _detail(request, f"the body (apart from files) is larger than {limit} MB", 413)
+
+
+@api.exception_handler(TooManyFilesSent)
+def _too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    return _detail(request, f"records: at most {MAX_FILES} record files per referral", 422)
 
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if unavailable.is_unavailable(exc):  # the database restarting: no fault of the request
+        return unavailable.answer(request)
     # Logged by type and place only: an exception's message may quote a record.
     log.error("API error %s at %s", type(exc).__name__, request.path)
     return _detail(request, "internal error", 500)
@@ -189,6 +241,12 @@ def create_referral(request: HttpRequest) -> Status[Created]:
     user = request.user
     # Who may send, and how large each file is, before any file is read.
     require(user, Permission.SEND_REFERRAL)
+    if request.content_type != "multipart/form-data":
+        raise ActionError(
+            "send the referral and its records as multipart/form-data (curl -F), not"
+            f" {request.content_type or 'no Content-Type'}",
+            status=415,
+        )
     files = request.FILES.getlist("records")
     for f in files:
         check_file_size(f.name or "record", f.size or 0)
@@ -321,6 +379,7 @@ _NOT_FOUND = "No such referral, or one outside your reach: the same answer for b
 _REFUSED = "Your role may not do this, or a session's request lacks its CSRF token"
 _PHYSICIANS = "Only a physician answers its assignments"
 _NO_ASSIGNMENT = "No such assignment of yours: another physician's answers the same"
+_NOT_A_NUMBER = "An id in the path that is not a whole number (named)"
 ERRORS: dict[str, dict[int, str]] = {
     "POST /referrals": {
         401: _UNAUTHENTICATED,
@@ -329,6 +388,7 @@ ERRORS: dict[str, dict[int, str]] = {
         413: "The request or a record file is larger than its limit (checked before it is read)",
         422: "The referral is missing, sent twice, not UTF-8 or not valid (each wrong field"
         " named), or a record file is empty, nameless or too large",
+        507: "The server's disk is full: nothing of the referral was saved; send it again later",
     },
     "GET /referrals": {
         401: _UNAUTHENTICATED,
@@ -367,6 +427,7 @@ ERRORS: dict[str, dict[int, str]] = {
         401: _UNAUTHENTICATED,
         403: "Only the review desk sees assignment batches",
         404: "No such batch",
+        422: _NOT_A_NUMBER,
     },
     "POST /assignment-batches/{batch_id}/apply": {
         401: _UNAUTHENTICATED,
@@ -374,12 +435,14 @@ ERRORS: dict[str, dict[int, str]] = {
         404: "No such batch",
         409: "The proposal is not ready, was applied already, or something changed since it was"
         " made (every change named; nothing applied)",
+        422: _NOT_A_NUMBER,
     },
     "GET /assignments": {401: _UNAUTHENTICATED, 403: _PHYSICIANS},
     "GET /assignments/{assignment_id}": {
         401: _UNAUTHENTICATED,
         403: _PHYSICIANS,
         404: _NO_ASSIGNMENT,
+        422: _NOT_A_NUMBER,
     },
     "POST /assignments/{assignment_id}/attestation": {
         401: _UNAUTHENTICATED,
@@ -410,6 +473,7 @@ ERRORS: dict[str, dict[int, str]] = {
         409: "Something is missing (each named: the attestation, an unanswered question, an"
         " answer without rationale or citation, a peer-to-peer the jurisdiction requires), or"
         " the review is submitted already",
+        422: _NOT_A_NUMBER,
     },
     "POST /assignments/{assignment_id}/decline": {
         401: _UNAUTHENTICATED,
@@ -473,13 +537,26 @@ def describe_errors(schema: dict[str, Any]) -> None:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             key = f"{method.upper()} {path.removeprefix('/api/v1')}"
-            for status, why in ERRORS.get(key, {}).items():
+            for status, why in {**_body_errors(operation), **ERRORS.get(key, {})}.items():
                 operation["responses"][status] = {
                     "description": why,
                     "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}
                     },
                 }
+
+
+def _body_errors(operation: dict[str, Any]) -> dict[int, str]:
+    """What any operation that takes a body may answer about the body itself (`JsonBody`,
+    the handlers of what Django refuses while reading it, `web/limits.py`)."""
+    media = " or ".join(operation.get("requestBody", {}).get("content", {}))
+    if not media:
+        return {}
+    return {
+        400: f"The body cannot be read as {media} (what is wrong named)",
+        413: "The body is larger than its limit (checked before it is read)",
+        415: f"The body is not sent as {media} (its Content-Type)",
+    }
 
 
 def _referral_json_schema() -> dict[str, Any]:

@@ -234,6 +234,9 @@ def _database() -> dict[str, Any]:
         "django.db.backends.sqlite3",
     ):
         raise ConfigError("DATABASE_URL must be postgresql://… or sqlite:///…")
+    # A connection kept across requests may have died with a database restart: checked
+    # before each request's first query, and opened again, rather than failing it.
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
@@ -316,6 +319,9 @@ STATIC_URL = "/static/"
 # straight from the installed packages (no collectstatic step, never stale after an upgrade).
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A referral's 500 record files (`records.actions.MAX_FILES`) and the referral as a file part:
+# Django's default of 100 refused a referral the API promises to take.
+DATA_UPLOAD_MAX_NUMBER_FILES = 501
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # What one record file and one request may hold (`web/limits.py`, `records.actions`).
 MAX_FILE_BYTES = _int("MEDREVIEW_MAX_FILE_MB", 200, unit="megabytes") * 1024 * 1024

@@ -3,6 +3,9 @@ from django.urls import include, path
 from medreview.web import case, site
 from medreview.web.api import api
 
+# A database out of reach answers 503, in pages and API alike; any other error the 500 page.
+handler500 = "medreview.web.unavailable.server_error"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("favicon.ico", site.favicon),
