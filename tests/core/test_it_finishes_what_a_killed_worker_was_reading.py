@@ -144,7 +144,7 @@ def test_a_reading_cut_by_a_killed_worker_is_finished_by_another(tmp_path: Path)
         if pk in args
     )
     assert readings == ["WC-NOTE-2", "WC-SCAN-1"]
-    (pages_read,) = _rows(
-        db, "SELECT triage FROM claims_referral WHERE claim_number = 'WC-SCAN-1'"
-    )[0]
-    assert len(json.loads(pages_read)["documents"]) >= 1
+    (recommended,) = _rows(
+        db, "SELECT recommended_path FROM claims_referral WHERE claim_number = 'WC-SCAN-1'"
+    )
+    assert recommended[0]  # read to its end: a triage with its path

@@ -37,6 +37,7 @@ def test_an_event_can_only_be_written_inside_its_actions_transaction(people: Any
 
 @pytest.mark.parametrize("cut", ["newest", "all"])
 def test_cutting_a_chains_end_is_detected_by_its_checkpoint(people: Any, cut: str) -> None:
+    from medreview.audit import checkpoints
     from medreview.audit.actions import problems
 
     token = people.token(people.adjuster_a)
@@ -48,6 +49,9 @@ def test_cutting_a_chains_end_is_detected_by_its_checkpoint(people: Any, cut: st
         return [p for p in problems() if p.startswith(f"referral:{rid}")]
 
     assert of_this_referral() == []
+    # The cut below is found against this checkpoint of the chain's newest event.
+    mark = checkpoints.read(f"referral:{rid}")
+    assert mark is not None and mark.seq == events.count() == 3, mark
     if cut == "newest":
         AuditEvent.objects.filter(pk=events.last().pk).delete()
         assert api(token).get(f"/api/v1/referrals/{rid}/audit").json()["verified"] is False

@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from medreview.encryption import EncryptedJSONField
+
 
 class AuditEvent(models.Model):
     chain = models.CharField(max_length=80, db_index=True)
@@ -31,7 +33,8 @@ class AuditEvent(models.Model):
         "claims.Referral", null=True, on_delete=models.PROTECT, related_name="audit_events"
     )
     action = models.CharField(max_length=80)
-    detail = models.JSONField(default=dict)
+    # Free words (a rationale, a reason) may quote a record: encrypted like them.
+    detail = EncryptedJSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

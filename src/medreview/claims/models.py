@@ -20,6 +20,7 @@ from django.db import models
 from medreview.claims.roles import CLIENT_ROLES, REVIEW_ROLES, ROLE_LABELS, ROLES
 from medreview.core.case.folder import referral_data
 from medreview.core.referral import ReferralData
+from medreview.encryption import EncryptedJSONField, EncryptedTextField, search_tokens
 
 
 class Organisation(models.Model):
@@ -151,14 +152,18 @@ class Referral(models.Model):
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     claim_number = models.CharField(max_length=64, db_index=True)
-    claimant_name = models.CharField(max_length=200, blank=True)
+    # Patient data, encrypted in the database (`claims.fields`); the claimant's name is
+    # searched by its keyed tokens, and the recommended path is kept apart for the queue.
+    claimant_name = EncryptedTextField(blank=True)
+    claimant_search = models.TextField(blank=True, editable=False)
     jurisdiction = models.CharField(max_length=10)
     line_of_business = models.CharField(max_length=40, blank=True)
     received = models.DateField()
     due = models.DateField(null=True, blank=True)
-    payload = models.JSONField()
+    payload = EncryptedJSONField()
     status = models.CharField(max_length=20, choices=STATUSES, default=RECEIVED, db_index=True)
-    triage = models.JSONField(null=True, blank=True)
+    triage = EncryptedJSONField(null=True, blank=True)
+    recommended_path = models.CharField(max_length=40, blank=True, editable=False)
     # The path of the triage decision in force (`triage.TriageDecision`, the latest), set by
     # the door that records a decision; empty until someone decides.
     decided_path = models.CharField(max_length=40, blank=True)
@@ -174,6 +179,18 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.claim_number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the columns drawn from encrypted fields in step with them: the claimant's
+        search tokens, and the path the triage recommends (which the queue shows and SQL
+        cannot read from the encrypted triage)."""
+        self.claimant_search = search_tokens(self.claimant_name or "")
+        self.recommended_path = str((self.triage or {}).get("path") or "")[:40]
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            drawn = {"claimant_name": "claimant_search", "triage": "recommended_path"}
+            kwargs["update_fields"] = {*fields, *(drawn[f] for f in fields if f in drawn)}
+        super().save(*args, **kwargs)
 
     @property
     def questions(self) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from medreview import encryption
 from medreview.audit.actions import record
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Organisation, Referral, User
@@ -550,9 +551,11 @@ def do_retire_old_keys(*, actor: Actor) -> int:
     require(actor, Permission.ROTATE_KEYS)
     keys = _documents_keys()
     needing = storage.needing_old_keys(keys[0])
-    if needing:
+    in_fields = encryption.needing_old_keys(keys[0])
+    if needing or in_fields:
+        values = f" and {in_fields} patient field value(s) of the database" if in_fields else ""
         raise ActionError(
-            f"{len(needing)} stored file(s) still need an old key: run `medreview keys"
+            f"{len(needing)} stored file(s){values} still need an old key: run `medreview keys"
             " reencrypt` (after restarting any server or worker started before the rotation,"
             " which still encrypts with the key it read), then retire",
             status=409,
@@ -581,7 +584,14 @@ def _documents_keys() -> list[str]:
 
 def _reencrypt(actor: Actor, keys: list[str]) -> storage.Rotation:
     done = storage.reencrypt(keys)
-    detail = {"rotated": done.rotated, "current": done.current, "unreadable": len(done.unreadable)}
+    done.rows_resealed, done.fields_unreadable = encryption.reseal(keys)
+    detail = {
+        "rotated": done.rotated,
+        "current": done.current,
+        "unreadable": len(done.unreadable),
+        "rows_resealed": done.rows_resealed,
+        "fields_unreadable": done.fields_unreadable,
+    }
     with transaction.atomic():
         record("documents.reencrypted", actor=actor, detail=detail)
     return done

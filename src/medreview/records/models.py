@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from medreview.encryption import EncryptedTextField
+
 
 class RecordFile(models.Model):
     referral = models.ForeignKey(
@@ -42,8 +44,8 @@ class Correction(models.Model):
     field = models.CharField(max_length=20)  # kind | date | dismissed
     value = models.CharField(max_length=100, blank=True)
     machine_value = models.CharField(max_length=100, blank=True)
-    detail = models.TextField(blank=True)  # what the corrected gap said
-    reason = models.TextField()
+    detail = EncryptedTextField(blank=True)  # what the corrected gap said
+    reason = EncryptedTextField()
     made_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
     made = models.DateTimeField(auto_now_add=True)
 

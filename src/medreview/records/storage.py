@@ -12,12 +12,12 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
+from medreview import encryption
 from medreview.core.config import fernet_keys
 
 
@@ -33,13 +33,13 @@ class DiskFullError(OSError):
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
-@lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in keys])
+    return encryption.fernet(keys)
 
 
 def _keys() -> tuple[str, ...]:
-    return tuple(settings.ENCRYPTION_KEYS)
+    # The key file as it is now: a server follows `medreview keys rotate` without a restart.
+    return encryption.current_keys()
 
 
 def _root() -> Path:
@@ -125,6 +125,10 @@ class Rotation:
     rotated: int = 0
     current: int = 0
     unreadable: list[str] = field(default_factory=list)
+    # The patient fields of the database (`claims.fields`): rows written again, values no
+    # key opens.
+    rows_resealed: int = 0
+    fields_unreadable: int = 0
 
 
 def stored_names() -> list[str]:

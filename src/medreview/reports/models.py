@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from medreview.encryption import EncryptedJSONField, EncryptedTextField
+
 
 class Determination(models.Model):
     """The physician's answer to one question of the referral; a new one replaces the old
@@ -19,11 +21,11 @@ class Determination(models.Model):
     )
     question_id = models.CharField(max_length=64)
     determination = models.CharField(max_length=30)
-    rationale = models.TextField()
+    rationale = EncryptedTextField()
     # [{"file", "page"}] or [{"guideline", "edition", "section"}]: record pages picked in the
     # page viewer, or named guidelines (never their text).
     citations = models.JSONField(default=list)
-    disputes = models.JSONField(default=list)
+    disputes = EncryptedJSONField(default=list)
     answered = models.DateTimeField()
 
     class Meta:
@@ -44,7 +46,7 @@ class PeerToPeer(models.Model):
     at = models.DateTimeField()
     with_whom = models.CharField(max_length=200)
     outcome = models.CharField(max_length=20)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     logged = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -71,12 +73,12 @@ class Addendum(models.Model):
     )
     number = models.PositiveIntegerField()
     question_id = models.CharField(max_length=64, blank=True)
-    request = models.TextField()
+    request = EncryptedTextField()
     requested_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
     requested = models.DateTimeField(auto_now_add=True)
     due = models.DateField()
     status = models.CharField(max_length=20, choices=STATUSES, default=OPEN)
-    response = models.TextField(blank=True)
+    response = EncryptedTextField(blank=True)
     citations = models.JSONField(default=list)
     submitted = models.DateTimeField(null=True, blank=True)
     delivered = models.DateTimeField(null=True, blank=True)
@@ -102,7 +104,7 @@ class QaReview(models.Model):
         Addendum, on_delete=models.PROTECT, null=True, blank=True, related_name="qa"
     )
     decision = models.CharField(max_length=10, choices=DECISIONS)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     checklist = models.JSONField(default=list)
     reviewed_by = models.ForeignKey("claims.User", on_delete=models.PROTECT, related_name="+")
     reviewed = models.DateTimeField(auto_now_add=True)
@@ -149,8 +151,8 @@ class ImeReferral(models.Model):
     )
     assignment = models.ForeignKey("reviews.Assignment", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=STATUSES)
-    questions = models.JSONField(default=list)  # the referral's question objects left
-    disputes = models.JSONField(default=list)
+    questions = EncryptedJSONField(default=list)  # the referral's question objects left
+    disputes = EncryptedJSONField(default=list)
     records = models.JSONField(default=list)  # names of the same record files
     cost_avoided = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     fee_citation = models.TextField(blank=True)

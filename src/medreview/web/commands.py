@@ -83,9 +83,13 @@ def _keys(action: str) -> int:
         f"re-encrypted {done.rotated} file(s) under the newest key, {done.current} already"
         f" under it, {len(done.unreadable)} opened by no key"
     )
+    print(
+        f"re-encrypted the patient fields of {done.rows_resealed} database row(s),"
+        f" {done.fields_unreadable} value(s) opened by no key"
+    )
     for name in done.unreadable:
         print(f"medreview: {name}: opened by no key, left as it is", file=sys.stderr)
-    return 1 if done.unreadable else 0
+    return 1 if done.unreadable or done.fields_unreadable else 0
 
 
 def manage(argv: list[str]) -> int:
