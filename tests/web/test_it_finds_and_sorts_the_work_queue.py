@@ -85,3 +85,21 @@ def test_a_client_sees_only_its_own_and_the_queue_reads_a_fixed_number_of_querie
 
     mine = login(people.adjuster_a).get("/?q=WC-B").content.decode()
     assert "WC-B1" not in mine and "No referral matches" in mine
+
+
+def test_each_reading_of_the_queue_is_in_the_audit_trail_without_its_search(
+    people: Any,
+) -> None:
+    from medreview.audit.models import AuditEvent
+
+    _send(people, "WC-100", "Ada Lovelace", "2026-07-20")
+    _send(people, "WC-200", "Bo Diddley", "2026-07-10")
+    nurse = login(people.adjuster_a)
+    nurse.get("/")
+    nurse.get("/", {"q": "lovel"})
+    read = AuditEvent.objects.filter(action="referrals.listed").order_by("id")
+    assert [(e.actor, e.detail) for e in read] == [
+        ("ann@a.example", {"shown": 2, "searched": False}),
+        ("ann@a.example", {"shown": 1, "searched": True}),
+    ]
+    assert {e.chain for e in read} == {f"organisation:{people.client_a.pk}"}

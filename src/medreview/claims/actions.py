@@ -123,6 +123,19 @@ def do_view_referral(referral: Referral, *, actor: Actor, via: str) -> None:
         record("referral.viewed", actor=actor, referral=referral, detail={"via": via})
 
 
+def do_view_referral_list(*, actor: User, shown: int, searched: bool) -> None:
+    """Log that a person read a list of referrals naming their claimants (the work queue):
+    in the chain of the person's organisation, with how many were shown, never the search's
+    words (which may be a name)."""
+    with transaction.atomic():
+        record(
+            "referrals.listed",
+            actor=actor,
+            organisation=actor.organisation,
+            detail={"shown": shown, "searched": searched},
+        )
+
+
 def do_revoke_tokens(user: User, *, actor: Actor) -> int:
     """Revoke every token of the user still in force (`medreview token revoke EMAIL`)."""
     require(actor, Permission.MANAGE_PEOPLE)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from medreview.claims.actions import do_view_referral_list
 from medreview.claims.models import Notice, Referral
 from medreview.claims.permissions import Permission, may
 from medreview.core.triage.calendars import holidays_for
@@ -71,6 +72,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
                 "decided": bool(r.decided_path),
             }
         )
+    do_view_referral_list(actor=request.user, shown=len(items), searched=bool(query))
     return render(
         request,
         "claims/work_queue.html",
