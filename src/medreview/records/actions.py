@@ -84,6 +84,12 @@ def do_create_referral(
     today = today or timezone.localdate()
     # A byte-order mark pasted or posted as text is no part of the JSON.
     referral_text = referral_text.removeprefix("\ufeff")
+    if "\x00" in referral_text or "\\u0000" in referral_text:
+        # No field takes one, and PostgreSQL refuses it in text.
+        raise ActionError(
+            "referral: a NUL character (\\u0000) is in it, which no field takes",
+            field="referral",
+        )
     try:
         parsed = parse_referral(referral_text, today=today, source="referral")
     except CaseFolderError as exc:

@@ -548,10 +548,12 @@ def describe_errors(schema: dict[str, Any]) -> None:
 
 def _body_errors(operation: dict[str, Any]) -> dict[int, str]:
     """What any operation that takes a body may answer about the body itself (`JsonBody`,
-    the handlers of what Django refuses while reading it, `web/limits.py`)."""
+    the handlers of what Django refuses while reading it, `web/limits.py`), and one that takes
+    a query about its values (a NUL character, `web/limits.RefuseNulCharacters`)."""
     media = " or ".join(operation.get("requestBody", {}).get("content", {}))
     if not media:
-        return {}
+        queried = any(p.get("in") == "query" for p in operation.get("parameters", []))
+        return {400: "A query value holds a NUL character (\\u0000)"} if queried else {}
     return {
         400: f"The body cannot be read as {media} (what is wrong named)",
         413: "The body is larger than its limit (checked before it is read)",

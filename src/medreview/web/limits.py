@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 
@@ -27,3 +27,42 @@ class RequestSizeLimit:
                 return JsonResponse({"detail": message}, status=413)
             return render(request, "claims/too_large.html", {"message": message}, status=413)
         return self.get_response(request)
+
+
+UPLOADS = frozenset({"/api/v1/referrals", "/referrals/new/"})
+NUL_MESSAGE = "the request holds a NUL character (\\u0000), which no field takes"
+
+
+class RefuseNulCharacters:
+    """A NUL character in a query, a form or a JSON body refused (400) before any view: no
+    field takes one, and PostgreSQL refuses it in text, which answered 500. A multipart
+    upload's fields are left to their forms and doors (reading it here would read its files
+    before the role is checked)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
+        return self.get_response(request)
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+        return True
+    if request.method != "POST":
+        return False
+    form = request.content_type == "application/x-www-form-urlencoded"
+    # The pages' forms sent as multipart (any client may): read here, but not the uploads,
+    # whose files would be read before the role is checked (their doors check their text).
+    form = form or (request.content_type == "multipart/form-data" and request.path not in UPLOADS)
+    if form:
+        pairs = request.POST.lists()
+        return any("\x00" in text for key, values in pairs for text in [key, *values])
+    if request.content_type == "application/json":
+        # JSON writes NUL as the escape \u0000 (or, invalidly, as the byte itself).
+        return b"\\u0000" in request.body or b"\x00" in request.body
+    return False

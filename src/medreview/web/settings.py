@@ -186,6 +186,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "medreview.web.limits.RequestSizeLimit",
+    "medreview.web.limits.RefuseNulCharacters",
     "csp.middleware.CSPMiddleware",
     "medreview.web.headers.NoStore",
     "django.contrib.messages.middleware.MessageMiddleware",
