@@ -51,26 +51,29 @@ def fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
-_read: dict[str, Any] = {}
+# The key file as last read: (its stamp, its keys), replaced whole, so that a thread never
+# reads one file's stamp with another's keys.
+_read: dict[str, tuple[Any, tuple[str, ...]]] = {}
 
 
-def current_keys() -> tuple[str, ...]:
+def current_keys(*, fresh: bool = False) -> tuple[str, ...]:
     """The documents' keys, newest first: the key file's as it is now (read again whenever it
-    changes), or the variable's, read at start. A key file that cannot be read now leaves
-    the keys read last."""
+    changes, or `fresh`), or the variable's, read at start. A key file that cannot be read
+    now leaves the keys read last."""
     path = settings.ENCRYPTION_KEY_FILE
     started = tuple(settings.ENCRYPTION_KEYS)
     if path is None:
         return started
+    last = _read.get("file")
     try:
         seen = os.stat(path)
         stamp = (str(path), seen.st_mtime_ns, seen.st_size, started)
-        if _read.get("stamp") != stamp:
+        if fresh or last is None or last[0] != stamp:
             keys = fernet_keys(Path(path).read_text(), where=str(path), per_line=True)
-            _read.update(stamp=stamp, keys=tuple(keys))
+            last = _read["file"] = (stamp, tuple(keys))
     except (OSError, ConfigError):
-        return tuple(_read.get("keys") or started)
-    return tuple(_read["keys"])
+        return last[1] if last is not None else started
+    return last[1]
 
 
 def _current() -> MultiFernet:
@@ -84,8 +87,13 @@ def seal(text: str) -> str:
 def unseal(stored: str) -> str:
     if not stored.startswith(PREFIX):
         return stored  # written before encryption: read as it is
+    token = stored[len(PREFIX) :].encode()
     try:
-        return _current().decrypt(stored[len(PREFIX) :].encode()).decode()
+        return _current().decrypt(token).decode()
+    except InvalidToken:
+        pass
+    try:  # the key file read again, whatever its stamp says
+        return fernet(current_keys(fresh=True)).decrypt(token).decode()
     except InvalidToken:
         raise UnreadableField("a patient field cannot be decrypted with this desk's keys") from None
 

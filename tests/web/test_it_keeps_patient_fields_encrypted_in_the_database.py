@@ -97,6 +97,7 @@ def test_a_key_rotation_encrypts_the_fields_again(
     key_file = tmp_path / "encryption_key"
     key_file.write_text(f"{old}\n")
     settings.ENCRYPTION_KEY_FILE = key_file
+    settings.DOCUMENTS_DIR = tmp_path / "documents"  # this test's alone: it rotates them
     rid = _review(people)
     before = _stored_name()
 
