@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 
@@ -43,7 +45,12 @@ class RefuseNulCharacters:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _holds_nul(request):
+        try:
+            found = _holds_nul(request)
+        except (SuspiciousOperation, MultiPartParserError):
+            # Too large, too many fields, unreadable: what reads it next answers that (413, 400).
+            found = False
+        if found:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_MESSAGE}, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
