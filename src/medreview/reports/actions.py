@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -171,6 +171,8 @@ def do_log_peer_to_peer(
             raise ActionError("name the treating provider", field="with")
         if timezone.is_naive(at):
             at = timezone.make_aware(at)
+        # Stored in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+        at = at.astimezone(UTC)
         if at > timezone.now() + timezone.timedelta(minutes=5):
             raise ActionError("a call logged cannot lie in the future", field="at")
         made = PeerToPeer.objects.create(
