@@ -80,20 +80,29 @@ def _current() -> MultiFernet:
     return fernet(current_keys())
 
 
+def encrypt(data: bytes) -> bytes:
+    """A Fernet token of `data` under the newest key (a stored file, a field's value)."""
+    return _current().encrypt(data)
+
+
+def decrypt(token: bytes) -> bytes:
+    """What a token holds, under any of the keys; raises `InvalidToken` when none opens it,
+    even with the key file read again, whatever its stamp says."""
+    try:
+        return _current().decrypt(token)
+    except InvalidToken:
+        return fernet(current_keys(fresh=True)).decrypt(token)
+
+
 def seal(text: str) -> str:
-    return PREFIX + _current().encrypt(text.encode()).decode()
+    return PREFIX + encrypt(text.encode()).decode()
 
 
 def unseal(stored: str) -> str:
     if not stored.startswith(PREFIX):
         return stored  # written before encryption: read as it is
-    token = stored[len(PREFIX) :].encode()
     try:
-        return _current().decrypt(token).decode()
-    except InvalidToken:
-        pass
-    try:  # the key file read again, whatever its stamp says
-        return fernet(current_keys(fresh=True)).decrypt(token).decode()
+        return decrypt(stored[len(PREFIX) :].encode()).decode()
     except InvalidToken:
         raise UnreadableField("a patient field cannot be decrypted with this desk's keys") from None
 

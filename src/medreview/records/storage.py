@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 from medreview import encryption
@@ -31,15 +31,6 @@ class DiskFullError(OSError):
 
 
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
-
-
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return encryption.fernet(keys)
-
-
-def _keys() -> tuple[str, ...]:
-    # The key file as it is now: a server follows `medreview keys rotate` without a restart.
-    return encryption.current_keys()
 
 
 def _root() -> Path:
@@ -74,7 +65,7 @@ def _write(path: Path, data: bytes) -> None:
 def store(content: bytes) -> str:
     """Encrypt and store `content`; returns the stored name."""
     name = f"{uuid.uuid4().hex}.bin"
-    _write(_root() / name, _fernet(_keys()).encrypt(content))
+    _write(_root() / name, encryption.encrypt(content))
     return name
 
 
@@ -84,11 +75,7 @@ def load(name: str) -> bytes:
     except FileNotFoundError as exc:
         raise StoredFileError("the stored file is missing") from exc
     try:
-        return _fernet(_keys()).decrypt(token)
-    except InvalidToken:
-        pass
-    try:  # the key file read again, whatever its stamp says
-        return _fernet(encryption.current_keys(fresh=True)).decrypt(token)
+        return encryption.decrypt(token)
     except InvalidToken as exc:
         raise StoredFileError("the stored file cannot be decrypted with this key") from exc
 
@@ -144,7 +131,7 @@ def stored_names() -> list[str]:
 def reencrypt(keys: Sequence[str]) -> Rotation:
     """Encrypt every stored file again under the newest of `keys`, one file at a time, each
     written whole: interrupted, it is run again, and what is done already is skipped."""
-    newest, every = Fernet(keys[0].encode()), _fernet(tuple(keys))
+    newest, every = Fernet(keys[0].encode()), encryption.fernet(tuple(keys))
     done = Rotation()
     for name in stored_names():
         token = _read(name)
