@@ -263,3 +263,21 @@ def decrypt_rows(model: Any, names: list[str]) -> None:
             text = None if value is None else field._dump(value)
             values[name] = Value(text, output_field=models.TextField())
         model.objects.filter(pk=row.pk).update(**values)
+
+
+def migration_steps(
+    app_label: str, fields: dict[str, list[str]], *, derived: Any = None
+) -> tuple[Any, Any]:
+    """The two steps of a migration that encrypts fields (`migrations.RunPython(*steps)`):
+    each model's named fields encrypted going forward (with the columns `derived(row)` gives),
+    written back in clear going back."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for model, names in fields.items():
+            encrypt_rows(apps.get_model(app_label, model), names, derived=derived)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for model, names in fields.items():
+            decrypt_rows(apps.get_model(app_label, model), names)
+
+    return forward, backward

@@ -4,20 +4,6 @@ import medreview.encryption
 from django.db import migrations
 
 
-def encrypt(apps, schema_editor):
-    from medreview.encryption import encrypt_rows
-
-    # The hashes cover the details' values, not how they are stored: the chains still verify.
-    encrypt_rows(apps.get_model("audit", "AuditEvent"), ["detail"])
-
-
-
-def decrypt(apps, schema_editor):
-    from medreview.encryption import decrypt_rows
-
-    decrypt_rows(apps.get_model("audit", "AuditEvent"), ["detail"])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -30,5 +16,6 @@ class Migration(migrations.Migration):
             name='detail',
             field=medreview.encryption.EncryptedJSONField(default=dict),
         ),
-        migrations.RunPython(encrypt, decrypt),
+        # The hashes cover the details' values, not how they are stored: the chains still verify.
+        migrations.RunPython(*medreview.encryption.migration_steps("audit", {"AuditEvent": ["detail"]})),
     ]

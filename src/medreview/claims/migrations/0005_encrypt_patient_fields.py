@@ -4,27 +4,13 @@ import medreview.encryption
 from django.db import migrations, models
 
 
-def encrypt(apps, schema_editor):
-    from medreview.encryption import encrypt_rows, search_tokens
+def derived(row):
+    from medreview.encryption import search_tokens
 
-    def derived(row):
-        return {
-            "claimant_search": search_tokens(row.claimant_name or ""),
-            "recommended_path": str((row.triage or {}).get("path") or "")[:40],
-        }
-
-    encrypt_rows(
-        apps.get_model("claims", "Referral"),
-        ["claimant_name", "payload", "triage"],
-        derived=derived,
-    )
-
-
-
-def decrypt(apps, schema_editor):
-    from medreview.encryption import decrypt_rows
-
-    decrypt_rows(apps.get_model("claims", "Referral"), ["claimant_name", "payload", "triage"])
+    return {
+        "claimant_search": search_tokens(row.claimant_name or ""),
+        "recommended_path": str((row.triage or {}).get("path") or "")[:40],
+    }
 
 
 class Migration(migrations.Migration):
@@ -59,5 +45,5 @@ class Migration(migrations.Migration):
             name='triage',
             field=medreview.encryption.EncryptedJSONField(blank=True, null=True),
         ),
-        migrations.RunPython(encrypt, decrypt),
+        migrations.RunPython(*medreview.encryption.migration_steps("claims", {"Referral": ["claimant_name", "payload", "triage"]}, derived=derived)),
     ]

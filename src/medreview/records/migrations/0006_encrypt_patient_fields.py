@@ -4,19 +4,6 @@ import medreview.encryption
 from django.db import migrations
 
 
-def encrypt(apps, schema_editor):
-    from medreview.encryption import encrypt_rows
-
-    encrypt_rows(apps.get_model("records", "Correction"), ["detail", "reason"])
-
-
-
-def decrypt(apps, schema_editor):
-    from medreview.encryption import decrypt_rows
-
-    decrypt_rows(apps.get_model("records", "Correction"), ["detail", "reason"])
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,5 +21,5 @@ class Migration(migrations.Migration):
             name='reason',
             field=medreview.encryption.EncryptedTextField(),
         ),
-        migrations.RunPython(encrypt, decrypt),
+        migrations.RunPython(*medreview.encryption.migration_steps("records", {"Correction": ["detail", "reason"]})),
     ]

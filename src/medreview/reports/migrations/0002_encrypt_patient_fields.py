@@ -3,29 +3,13 @@
 import medreview.encryption
 from django.db import migrations
 
-
-FIELDS = (
-    ("Determination", ["rationale", "disputes"]),
-    ("PeerToPeer", ["note"]),
-    ("Addendum", ["request", "response"]),
-    ("QaReview", ["note"]),
-    ("ImeReferral", ["questions", "disputes"]),
-)
-
-
-def encrypt(apps, schema_editor):
-    from medreview.encryption import encrypt_rows
-
-    for model, names in FIELDS:
-        encrypt_rows(apps.get_model("reports", model), names)
-
-
-
-def decrypt(apps, schema_editor):
-    from medreview.encryption import decrypt_rows
-
-    for model, names in FIELDS:
-        decrypt_rows(apps.get_model("reports", model), names)
+FIELDS = {
+    "Determination": ["rationale", "disputes"],
+    "PeerToPeer": ["note"],
+    "Addendum": ["request", "response"],
+    "QaReview": ["note"],
+    "ImeReferral": ["questions", "disputes"],
+}
 
 
 class Migration(migrations.Migration):
@@ -75,5 +59,5 @@ class Migration(migrations.Migration):
             name='note',
             field=medreview.encryption.EncryptedTextField(blank=True),
         ),
-        migrations.RunPython(encrypt, decrypt),
+        migrations.RunPython(*medreview.encryption.migration_steps("reports", FIELDS)),
     ]
