@@ -11,7 +11,14 @@ import pytest
 
 from medreview.core.network import geo
 from medreview.core.network.jurisdictions import default_rules
-from medreview.core.network.matching import LicenceTerm, Network, PhysicianProfile, Request, match
+from medreview.core.network.matching import (
+    LicenceTerm,
+    Network,
+    PhysicianProfile,
+    Request,
+    match,
+    why_not,
+)
 
 TODAY = date(2026, 8, 6)  # the day of the match
 DUE = date(2026, 8, 11)  # when the review would be due
@@ -145,6 +152,7 @@ def test_it_counts_each_physician_under_the_first_rule_that_excludes_them() -> N
         "capacity": 1,  # full calendar
         "conflict": 2,  # the treating surgeon and his colleague
         "declined_review": 0,
+        "peer_reviewer": 0,
         "distance": 1,  # San Diego
     }
     assert found.eligible == 2
@@ -153,6 +161,15 @@ def test_it_counts_each_physician_under_the_first_rule_that_excludes_them() -> N
 
 def test_an_erisa_appeal_excludes_the_physician_consulted_on_the_first_decision() -> None:
     assert "Good Near" not in names("peer_review", first_decision_npis=frozenset({GOOD.npi}))
+
+
+def test_an_ime_is_never_by_the_physician_who_did_the_peer_review() -> None:
+    reviewers = frozenset({GOOD.npi})
+    found = match(NETWORK, request("ime", peer_reviewer_npis=reviewers), default_rules())
+    assert {c.name for c in found.candidates} == {"Only Exams"}
+    assert found.excluded["peer_reviewer"] == 1
+    why = why_not(GOOD, request("ime", peer_reviewer_npis=reviewers), default_rules())
+    assert why is not None and "independent second opinion" in why
 
 
 def test_a_physical_therapists_care_is_reviewed_by_orthopaedics_or_pmr() -> None:

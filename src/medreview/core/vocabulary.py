@@ -74,6 +74,7 @@ MATCHING_RULES = {
     "capacity": "No capacity left",
     "conflict": "Conflict of interest",
     "declined_review": "Declined this review",
+    "peer_reviewer": "Did the peer review",
     "distance": "Too far from the claimant",
 }
 

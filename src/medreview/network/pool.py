@@ -209,5 +209,13 @@ def match_referral(
     """The candidates of the network for a referral's review or exam, on the day of the match
     (never one of the `declined`: physicians who declined or recused from it)."""
     request = replace(request_for(referral, service, today=today, top=top), declined_npis=declined)
-    network = load_network(matching.similar_codes(request.specialties), service)
+    return match_request(request, rules)
+
+
+def match_request(
+    request: matching.Request, rules: JurisdictionRules | None = None
+) -> matching.Match:
+    """The candidates of the network for a request made (`request_for`, with whoever may not
+    take it set aside)."""
+    network = load_network(matching.similar_codes(request.specialties), request.service)
     return matching.match(network, request, rules or default_rules())

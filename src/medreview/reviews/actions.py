@@ -35,7 +35,7 @@ from medreview.core.vocabulary import SERVICES_IN_A_SENTENCE
 from medreview.network import pool
 from medreview.network.models import Physician
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.reviews.queue import declined_npis, waiting_reviews
+from medreview.reviews.queue import declined_npis, keep_out, peer_reviewer_npis, waiting_reviews
 from medreview.reviews.tasks import propose_assignments
 
 _NOT_READY = {
@@ -216,8 +216,12 @@ def _request(referral: Referral, service: str, today: date) -> matching.Request:
     parsed = referral.as_data()
     if (missing := matching.missing_for(parsed, service)) is not None:
         raise ActionError(missing, status=409)
-    declined = declined_npis([referral.pk]).get((str(referral.pk), service), frozenset())
-    return replace(pool.request_for(parsed, service, today=today), declined_npis=declined)
+    return keep_out(
+        pool.request_for(parsed, service, today=today),
+        referral,
+        declined_npis([referral.pk]),
+        peer_reviewer_npis([referral]),
+    )
 
 
 def _give(

@@ -15,14 +15,14 @@ from medreview.claims.access import referral_or_404, row_id
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Permission, require
 from medreview.core.network.matching import missing_for
-from medreview.network.pool import match_referral
+from medreview.network.pool import match_request, request_for
 from medreview.reviews.actions import (
     do_apply_assignment_batch,
     do_assign_physician,
     do_propose_assignments,
 )
 from medreview.reviews.models import Assignment, AssignmentBatch
-from medreview.reviews.queue import declined_npis
+from medreview.reviews.queue import declined_npis, keep_out, peer_reviewer_npis
 from medreview.reviews.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -43,16 +43,20 @@ class CandidatesQuery(Schema):
 
 def candidates_for(referral: Any, user: Any, service: str, top: int) -> dict[str, Any]:
     """The match of a referral, for a member of the review desk: never a physician who
-    declined or recused from this review."""
+    declined or recused from this review, nor for an IME the referral's peer reviewer."""
     require(user, Permission.SEE_NETWORK)
     if not 1 <= top <= 100:
         raise ActionError("top must be between 1 and 100", field="top")
     parsed = referral.as_data()
     if (missing := missing_for(parsed, service)) is not None:
         raise ActionError(missing, field="service")
-    declined = declined_npis([referral.pk]).get((str(referral.pk), service), frozenset())
-    found = match_referral(parsed, service, today=timezone.localdate(), top=top, declined=declined)
-    return found.as_json()
+    request = keep_out(
+        request_for(parsed, service, today=timezone.localdate(), top=top),
+        referral,
+        declined_npis([referral.pk]),
+        peer_reviewer_npis([referral]),
+    )
+    return match_request(request).as_json()
 
 
 @router.get("/{referral_id}/candidates", response=CandidatesOut)

@@ -144,3 +144,17 @@ class AssignmentBatch(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+
+
+class ClientSettings(models.Model):
+    """What a client allows of the desk's reviews beyond the rules: for now, whether the
+    physician who did a referral's peer review may also examine the claimant (docs/workflow.md,
+    "IME": the IME is an independent second opinion, so not unless the client says so)."""
+
+    organisation = models.OneToOneField(
+        "claims.Organisation", on_delete=models.CASCADE, related_name="review_settings"
+    )
+    ime_by_peer_reviewer = models.BooleanField(
+        default=False, help_text="the peer reviewer may also do the IME"
+    )
+    updated = models.DateTimeField(auto_now=True)

@@ -25,7 +25,7 @@ from medreview.core.network import assignment, matching
 from medreview.core.network.jurisdictions import default_rules
 from medreview.core.triage.model import SERVICES_CALLED_FOR
 from medreview.network import pool
-from medreview.reviews.models import Assignment
+from medreview.reviews.models import Assignment, ClientSettings
 
 # The best physicians of each review the solver chooses among. Beyond a few dozen, more
 # options change nothing unless capacity is scarce; the page says when a review is left
@@ -82,6 +82,45 @@ def declined_npis(referral_ids: list[Any]) -> dict[tuple[str, str], frozenset[st
     return {key: frozenset(npis) for key, npis in found.items()}
 
 
+def peer_reviewer_npis(referrals: list[Referral]) -> dict[str, frozenset[str]]:
+    """The physicians of each referral's peer review in force (by referral id), kept out of
+    its IME: the IME is an independent second opinion, unless the referral's client allows the
+    same physician in its settings (`ClientSettings.ime_by_peer_reviewer`)."""
+    allowed = set(
+        ClientSettings.objects.filter(
+            organisation__in={r.organisation_id for r in referrals}, ime_by_peer_reviewer=True
+        ).values_list("organisation_id", flat=True)
+    )
+    asked = [r.pk for r in referrals if r.organisation_id not in allowed]
+    found: dict[str, set[str]] = defaultdict(set)
+    if asked:
+        for rid, npi in (
+            Assignment.objects.active()
+            .filter(referral__in=asked, service="peer_review")
+            .values_list("referral_id", "physician__npi")
+        ):
+            found[str(rid)].add(npi)
+    return {rid: frozenset(npis) for rid, npis in found.items()}
+
+
+def keep_out(
+    request: matching.Request,
+    referral: Referral,
+    declined: dict[tuple[str, str], frozenset[str]],
+    reviewers: dict[str, frozenset[str]],
+) -> matching.Request:
+    """The request without the physicians who may not take this review or exam: those who
+    declined or recused from it, and for an IME the referral's peer reviewers."""
+    rid = str(referral.pk)
+    return replace(
+        request,
+        declined_npis=declined.get((rid, request.service), frozenset()),
+        peer_reviewer_npis=reviewers.get(rid, frozenset())
+        if request.service == "ime"
+        else frozenset(),
+    )
+
+
 def build_proposal(waiting: list[WaitingReview], *, today: date) -> dict[str, Any]:
     """The optimal and the greedy assignment of the waiting reviews, as stored in
     `AssignmentBatch.proposal`."""
@@ -94,15 +133,18 @@ def build_proposal(waiting: list[WaitingReview], *, today: date) -> dict[str, An
         p.npi for referral in parsed.values() for p in referral.providers if p.npi
     )
     declined = declined_npis([w.referral.pk for w in waiting])
+    reviewers = peer_reviewer_npis([w.referral for w in waiting])
     for w in waiting:
         row = _review_row(w)
         referral = parsed[w.referral.pk]
         if (missing := matching.missing_for(referral, w.service)) is not None:
             skipped.append({**row, "reason": missing})
             continue
-        requests[w.key] = replace(
+        requests[w.key] = keep_out(
             pool.request_for(referral, w.service, today=today, groups=groups),
-            declined_npis=declined.get((str(w.referral.pk), w.service), frozenset()),
+            w.referral,
+            declined,
+            reviewers,
         )
         reviews.append(row)
     networks = {

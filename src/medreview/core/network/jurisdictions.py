@@ -22,7 +22,19 @@ RULES = frozenset(
         "ime_distance_limit_miles",
         "peer_to_peer_before_adverse",
         "peer_to_peer_offer_business_days",
+        "ime_notice_business_days",
+        "ime_notice_days",
+        "ime_exam_within_days",
+        "ime_per_party_per_accident",
+        "ime_min_interval_days",
+        "ime_report_business_days",
+        "ime_report_days",
+        "ime_late_cancel_business_days",
     }
+)
+# The rules whose value is a number (the others are yes or no).
+NUMBERS = frozenset(
+    r for r in RULES if r.endswith(("_miles", "_days")) or r == "ime_per_party_per_accident"
 )
 SERVICES = frozenset({"peer_review", "ime"})
 
@@ -65,7 +77,7 @@ def parse_rules(text: str) -> tuple[JurisdictionRule, ...]:
             raise ValueError(f"jurisdiction rules, row {number}: unknown rule {rule.rule!r}")
         if rule.service not in SERVICES:
             raise ValueError(f"jurisdiction rules, row {number}: unknown service {rule.service!r}")
-        if rule.rule.endswith(("_miles", "_days")):
+        if rule.rule in NUMBERS:
             try:
                 rule.number  # noqa: B018 - validates the value
             except ValueError:

@@ -19,7 +19,10 @@ excludes them:
 8. `conflict`: a treating provider of the claim (same NPI), a colleague of one (a shared
    group or affiliation), or, for an ERISA appeal, a physician consulted on the first decision
    (29 CFR 2560.503-1(h)(3)(v));
-9. `distance` (IMEs only): farther from the claimant's ZIP than the jurisdiction allows.
+9. `declined_review`: declined or recused from this very review or exam;
+10. `peer_reviewer` (IMEs only): did this referral's peer review; the IME is an independent
+    second opinion, unless the client's settings allow the same physician;
+11. `distance` (IMEs only): farther from the claimant's ZIP than the jurisdiction allows.
 
 The rest are ranked by turnaround, QA score, load, fee and, for an IME only, distance and the
 claimant's language (weights in `data/matching.toml`), each with its reasons in words.
@@ -59,6 +62,7 @@ RULE_ORDER = (
     "capacity",
     "conflict",
     "declined_review",
+    "peer_reviewer",
     "distance",
 )
 _NEVER = date.max.toordinal()
@@ -115,6 +119,7 @@ class Request:
     treating_groups: frozenset[str] = frozenset()
     first_decision_npis: frozenset[str] = frozenset()  # ERISA appeal: consulted before
     declined_npis: frozenset[str] = frozenset()  # declined or recused from this very review
+    peer_reviewer_npis: frozenset[str] = frozenset()  # IME: did this referral's peer review
     claimant: tuple[float, float] | None = None  # (latitude, longitude) of the claimant's ZIP
     language: str | None = None
     top: int = 10
@@ -343,6 +348,8 @@ def _eligible(network: Network, request: Request, rules: JurisdictionRules) -> _
     keep("conflict", ~np.isin(idx, _conflicted(network, request)))
     declined = [network.by_npi[n] for n in request.declined_npis if n in network.by_npi]
     keep("declined_review", ~np.isin(idx, np.array(declined, dtype=np.int64)))
+    reviewers = [network.by_npi[n] for n in request.peer_reviewer_npis if n in network.by_npi]
+    keep("peer_reviewer", ~np.isin(idx, np.array(reviewers, dtype=np.int64)))
     distances = None
     limit = 0.0
     if request.service == "ime":
@@ -466,6 +473,11 @@ def _rule_words(rule: str, p: PhysicianProfile, request: Request, rules: Jurisdi
         )
     if rule == "declined_review":
         return f"declined or recused from this {SERVICES_IN_A_SENTENCE[request.service]}"
+    if rule == "peer_reviewer":
+        return (
+            "did this referral's peer review: the IME is an independent second opinion "
+            "(the client's settings may allow the same physician)"
+        )
     limit = rules.rule(j, "ime", "ime_distance_limit_miles").number
     return f"is farther from the claimant than {j}'s limit of {limit:g} miles"
 
