@@ -97,6 +97,9 @@ WHO: dict[str, frozenset[str]] = {
     "POST assignments/propose/": frozenset({"coordinator"}),
     "GET assignments/<int:batch_id>/": DESK,
     "POST assignments/<int:batch_id>/apply/": frozenset({"coordinator"}),
+    # What a client allows beyond the rules: an administrator sets it.
+    "GET settings/clients/": frozenset({"admin"}),
+    "POST settings/clients/<int:organisation_id>/": frozenset({"admin"}),
     # The physician's portal: the physician of the assignment only.
     "GET portal/": frozenset({PHYSICIAN, OTHER_PHYSICIAN}),
     "GET portal/<int:assignment_id>/": PHYSICIANS_OWN,
@@ -292,6 +295,7 @@ def _build() -> World:
         "request_id": str(request.pk),
         "record": record.name,
         "gapped_id": str(gapped.pk),
+        "organisation_id": str(people.client_a.pk),
     }
     tokens = {name: people.token(user) for name, user in users.items()}
     return World(ids=ids, users=users, tokens=tokens)

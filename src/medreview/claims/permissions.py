@@ -43,6 +43,7 @@ class Permission(StrEnum):
     CONFIRM_IME_REFERRAL = "confirm_ime_referral"
     ASK_FOR_ADDENDUM = "ask_for_addendum"
     ROTATE_KEYS = "rotate_keys"
+    EDIT_CLIENT_SETTINGS = "edit_client_settings"
 
 
 _DESK = frozenset(REVIEW_ROLES)
@@ -71,6 +72,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.CONFIRM_IME_REFERRAL: frozenset({"coordinator"}),
     Permission.ASK_FOR_ADDENDUM: _CLIENTS,
     Permission.ROTATE_KEYS: frozenset({"admin"}),
+    Permission.EDIT_CLIENT_SETTINGS: frozenset({"admin"}),
 }
 
 # What each permission lets a person do, in the words of a refusal.
@@ -94,6 +96,7 @@ DOING = {
     Permission.CONFIRM_IME_REFERRAL: "confirm or close an IME referral (a coordinator does)",
     Permission.ASK_FOR_ADDENDUM: "ask for an addendum (the client who ordered the review does)",
     Permission.ROTATE_KEYS: "rotate the documents' keys (an administrator does)",
+    Permission.EDIT_CLIENT_SETTINGS: "change a client's settings (an administrator does)",
 }
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from medreview.audit.actions import record
 from medreview.claims.errors import ActionError, text_of
-from medreview.claims.models import Referral, User
+from medreview.claims.models import Organisation, Referral, User
 from medreview.claims.notices import notify
 from medreview.claims.permissions import Actor, Permission, require
 from medreview.core.config import rule_thresholds
@@ -34,7 +34,7 @@ from medreview.core.network.jurisdictions import default_rules
 from medreview.core.vocabulary import SERVICES_IN_A_SENTENCE
 from medreview.network import pool
 from medreview.network.models import Physician
-from medreview.reviews.models import Assignment, AssignmentBatch
+from medreview.reviews.models import Assignment, AssignmentBatch, ClientSettings
 from medreview.reviews.queue import declined_npis, keep_out, peer_reviewer_npis, waiting_reviews
 from medreview.reviews.tasks import propose_assignments
 
@@ -414,4 +414,28 @@ def do_decline_assignment(
             referral=referral,
             detail={**_detail(found), "reason": found.decline_reason, "conflict": bool(conflict)},
         )
+    return found
+
+
+def do_set_client_settings(
+    organisation: Organisation, *, actor: User, ime_by_peer_reviewer: bool
+) -> ClientSettings:
+    """An administrator sets what a client allows beyond the rules: whether the physician who
+    did a referral's peer review may also do its IME."""
+    require(actor, Permission.EDIT_CLIENT_SETTINGS)
+    if organisation.kind != Organisation.CLIENT:
+        raise ActionError(f"{organisation.name} is not a client organisation", status=404)
+    with transaction.atomic():
+        found, _ = ClientSettings.objects.select_for_update().get_or_create(
+            organisation=organisation
+        )
+        if found.ime_by_peer_reviewer != ime_by_peer_reviewer:
+            found.ime_by_peer_reviewer = ime_by_peer_reviewer
+            found.save(update_fields=["ime_by_peer_reviewer", "updated"])
+            record(
+                "client_settings.changed",
+                actor=actor,
+                organisation=organisation,
+                detail={"ime_by_peer_reviewer": ime_by_peer_reviewer},
+            )
     return found

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import refuse_unless, row_id
 from medreview.claims.errors import ActionError
+from medreview.claims.models import Organisation
 from medreview.claims.permissions import Permission, may
 from medreview.reviews.actions import (
     do_apply_assignment_batch,
     do_propose_assignments,
+    do_set_client_settings,
 )
 from medreview.reviews.models import AssignmentBatch
 from medreview.reviews.queue import waiting_reviews
@@ -170,3 +172,47 @@ def _saving(proposal: dict[str, Any]) -> str:
             "same number of reviews."
         )
     return "The greedy proposal is as good here."
+
+
+@login_required
+@require_safe
+def client_settings(request: HttpRequest) -> HttpResponse:
+    """Each client's settings for the desk's reviews, for an administrator to change."""
+    if (denied := refuse_unless(request, Permission.EDIT_CLIENT_SETTINGS)) is not None:
+        return denied
+    return _settings_page(request)
+
+
+@login_required
+@require_POST
+def change_client_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    if (denied := refuse_unless(request, Permission.EDIT_CLIENT_SETTINGS)) is not None:
+        return denied
+    client = get_object_or_404(Organisation, pk=row_id(organisation_id), kind=Organisation.CLIENT)
+    try:
+        do_set_client_settings(
+            client,
+            actor=request.user,  # type: ignore[arg-type]
+            ime_by_peer_reviewer=request.POST.get("ime_by_peer_reviewer") == "on",
+        )
+    except ActionError as exc:
+        return _settings_page(request, error=str(exc), status=exc.status)
+    return redirect("client-settings")
+
+
+def _settings_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    clients = list(
+        Organisation.objects.filter(kind=Organisation.CLIENT)
+        .select_related("review_settings")
+        .order_by("name")
+    )
+    rows = [
+        (c, getattr(getattr(c, "review_settings", None), "ime_by_peer_reviewer", False))
+        for c in clients
+    ]
+    return render(
+        request,
+        "reviews/client_settings.html",
+        {"rows": rows, "error": error},
+        status=status,
+    )
