@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     ky.add_parser("rotate", help="add a new key, then encrypt every stored document under it")
     ky.add_parser("reencrypt", help="encrypt every stored document under the newest key")
     ky.add_parser("retire", help="remove the old keys, once no stored document needs them")
+    cl = sub.add_parser("clocks", help="the turnaround clocks").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    cl.add_parser("check", help="tell, once, of every clock that became nearly late or late")
     mg = sub.add_parser(
         "manage",
         help="run a Django management command against the configured database",
@@ -109,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ni = n.add_parser("import", help="add or update physicians (by NPI) from a roster CSV")
     ni.add_argument("file", type=Path, metavar="FILE.csv")
+    w = sub.add_parser("webhook", help="webhooks to a client's claim system").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    wa = w.add_parser("add", help="register a client's URL for its events; prints its secret")
+    wa.add_argument("org", metavar="ORG", help="the client organisation's name")
+    wa.add_argument("url", metavar="URL", help="https://… (http:// on this machine only)")
+    w.add_parser("list", help="every webhook: id, organisation, URL, state")
+    wr = w.add_parser("remove", help="stop telling a webhook of events (its log is kept)")
+    wr.add_argument("id", type=int, metavar="ID")
     m = sub.add_parser("match", help="the best physicians of the network for a case folder")
     m.add_argument("case_dir", type=Path, metavar="CASE_DIR")
     m.add_argument("--service", required=True, choices=["peer_review", "ime"])
@@ -139,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                 return _triage(args)
         if args.command in (
             "demo", "serve", "worker", "org", "user", "token", "network", "match", "audit",
-            "keys", "backup", "restore",
+            "keys", "backup", "restore", "clocks", "webhook",
         ):  # fmt: skip
             from medreview.web.commands import run
 

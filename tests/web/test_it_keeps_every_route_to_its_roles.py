@@ -100,6 +100,17 @@ WHO: dict[str, frozenset[str]] = {
     # What a client allows beyond the rules: an administrator sets it.
     "GET settings/clients/": frozenset({"admin"}),
     "POST settings/clients/<int:organisation_id>/": frozenset({"admin"}),
+    # Clients' service levels: an administrator sets them. The jurisdiction rules: the desk
+    # reads them, an administrator corrects them.
+    "GET settings/service-levels/": frozenset({"admin"}),
+    "POST settings/service-levels/<int:organisation_id>/": frozenset({"admin"}),
+    "GET settings/jurisdiction-rules/": DESK,
+    "POST settings/jurisdiction-rules/change/": frozenset({"admin"}),
+    # The outbox: webhooks and what was sent, an administrator's.
+    "GET webhooks/": frozenset({"admin"}),
+    "POST webhooks/add/": frozenset({"admin"}),
+    "POST webhooks/<int:webhook_id>/remove/": frozenset({"admin"}),
+    "POST webhooks/deliveries/<int:delivery_id>/retry/": frozenset({"admin"}),
     # The physician's portal: the physician of the assignment only.
     "GET portal/": frozenset({PHYSICIAN, OTHER_PHYSICIAN}),
     "GET portal/<int:assignment_id>/": PHYSICIANS_OWN,
@@ -283,6 +294,15 @@ def _build() -> World:
     request, _ = do_request_records(gapped, actor=people.coordinator, gap=gap)
     batch = do_propose_assignments(actor=people.coordinator)
     run_worker()
+    # A client's webhook, and a delivery of it that failed (no worker sends it here).
+    from medreview.outbox.actions import do_add_webhook
+    from medreview.outbox.models import WebhookDelivery
+
+    hook, _ = do_add_webhook(people.client_a, actor=COMMAND_LINE, url="https://a.example/e")
+    delivery = WebhookDelivery.objects.create(
+        webhook=hook, referral=referral, claim_number=referral.claim_number,
+        event="report.delivered", body="{}", status="failed", attempts=6,
+    )  # fmt: skip
     record = RecordFile.objects.filter(referral=referral, name__endswith=".pdf").first()
     assert record is not None
     ids = {
@@ -296,6 +316,8 @@ def _build() -> World:
         "record": record.name,
         "gapped_id": str(gapped.pk),
         "organisation_id": str(people.client_a.pk),
+        "webhook_id": str(hook.pk),
+        "delivery_id": str(delivery.pk),
     }
     tokens = {name: people.token(user) for name, user in users.items()}
     return World(ids=ids, users=users, tokens=tokens)

@@ -1,18 +1,30 @@
-"""Every change to organisations, people and tokens goes through one of these doors: each
-checks the actor's permission, runs in a transaction and writes its audit event in it."""
+"""Every change to organisations, people and tokens, clients' service levels and the
+jurisdiction rules goes through one of these doors: each checks the actor's permission, runs
+in a transaction and writes its audit event in it."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.claims.errors import ActionError
-from medreview.claims.models import ApiToken, Organisation, Referral, User
+from medreview.claims import rules
+from medreview.claims.errors import ActionError, text_of
+from medreview.claims.models import (
+    ApiToken,
+    JurisdictionRuleEdit,
+    Organisation,
+    Referral,
+    ServiceLevel,
+    User,
+)
 from medreview.claims.permissions import Actor, Permission, require
 from medreview.claims.roles import CLIENT_ROLES, REVIEW_ROLES, ROLES
+from medreview.core.network.jurisdictions import JurisdictionRule, check_rule
+from medreview.core.triage.stages import days_problem, service_levels
 
 
 def do_create_organisation(*, actor: Actor, name: str, kind: str) -> Organisation:
@@ -151,3 +163,166 @@ def do_revoke_tokens(user: User, *, actor: Actor) -> int:
             detail={"user": user.email, "prefixes": [t.prefix for t in live]},
         )
     return len(live)
+
+
+def do_set_service_levels(
+    organisation: Organisation, *, actor: Actor, levels: Mapping[str, int | None]
+) -> list[ServiceLevel]:
+    """Set a client's turnaround, in business days, for the stages given (None: back to the
+    desk's default). Every value is checked first: one refused (a stage unknown, a number
+    outside 1..365) changes nothing. A clock already running keeps what it started with."""
+    require(actor, Permission.EDIT_SERVICE_LEVELS)
+    if organisation.kind != Organisation.CLIENT:
+        raise ActionError(f"{organisation.name} is not a client organisation", status=404)
+    stages = service_levels().stages
+    for stage, days in levels.items():
+        if stage not in stages:
+            raise ActionError(f"unknown stage {stage!r}", field=stage)
+        if days is not None and (problem := days_problem(days)):
+            raise ActionError(f"{stages[stage].label}: {problem}", field=stage)
+    with transaction.atomic():
+        kept = {
+            s.stage: s
+            for s in ServiceLevel.objects.select_for_update().filter(organisation=organisation)
+        }
+        changes: dict[str, dict[str, int | None]] = {}
+        for stage, days in levels.items():
+            found = kept.get(stage)
+            before = found.business_days if found else None
+            if before == days:
+                continue
+            changes[stage] = {"from": before, "to": days}
+            if days is None and found is not None:
+                found.delete()
+                del kept[stage]
+            elif found is not None and days is not None:
+                found.business_days = days
+                found.save(update_fields=["business_days", "updated"])
+            elif days is not None:
+                kept[stage] = ServiceLevel.objects.create(
+                    organisation=organisation, stage=stage, business_days=days
+                )
+        if changes:
+            record("service_levels.set", actor=actor, organisation=organisation, detail=changes)
+    return sorted(kept.values(), key=lambda s: list(stages).index(s.stage))
+
+
+RULE_TEXT_LIMITS = {"value": 40, "citation": 300, "note": 500}
+
+
+def do_edit_jurisdiction_rule(
+    *,
+    actor: Actor,
+    jurisdiction: str,
+    service: str,
+    rule: str,
+    value: str = "",
+    citation: str = "",
+    confidence: str = "",
+    note: str = "",
+    removes: bool = False,
+) -> JurisdictionRuleEdit:
+    """Correct a jurisdiction rule: replace the shipped row of the same jurisdiction, service
+    and rule, add a row the data lacks, or remove a state's shipped row (its default then
+    applies). Checked as the shipped file is (`check_rule`): a bad value is refused, naming
+    the rule, and nothing changes. A rule needs its citation; a default row ("*") is what
+    every state without its own follows, so it is corrected, never removed."""
+    require(actor, Permission.EDIT_JURISDICTION_RULES)
+    jurisdiction = jurisdiction.strip().upper()
+    service, rule = service.strip(), rule.strip()
+    texts = {
+        name: text_of(given, field=name, limit=limit)
+        for (name, limit), given in zip(
+            RULE_TEXT_LIMITS.items(), (value, citation, note), strict=True
+        )
+    }
+    value, citation, note = texts["value"].lower(), texts["citation"], texts["note"]
+    confidence = confidence.strip().upper()
+    shipped = rules.shipped_rule(jurisdiction, service, rule)
+    if removes:
+        if shipped is None:
+            raise ActionError(
+                "only a shipped row can be removed: restore an added row instead", field="rule"
+            )
+        if jurisdiction == "*":
+            raise ActionError(
+                f"{rule}: the default row is what every state without its own follows; "
+                "correct it instead of removing it",
+                field="rule",
+            )
+        value = ""
+    else:
+        try:
+            check_rule(
+                JurisdictionRule(jurisdiction, service, rule, value, citation, confidence, note)
+            )
+        except ValueError as exc:
+            raise ActionError(str(exc), field="value") from None
+        if not citation:
+            raise ActionError(f"{rule}: give the rule's citation (its source)", field="citation")
+    with transaction.atomic():
+        edit = (
+            JurisdictionRuleEdit.objects.select_for_update()
+            .filter(jurisdiction=jurisdiction, service=service, rule=rule)
+            .first()
+        )
+        before = rules.as_rule(edit) if edit is not None and not edit.removes else None
+        if edit is None:
+            before = shipped
+            edit = JurisdictionRuleEdit(jurisdiction=jurisdiction, service=service, rule=rule)
+        edit.value, edit.citation, edit.confidence, edit.note = value, citation, confidence, note
+        edit.removes = removes
+        edit.edited_by = actor if isinstance(actor, User) else None
+        edit.save()
+        record(
+            "jurisdiction_rule.removed"
+            if removes
+            else "jurisdiction_rule.added"
+            if shipped is None and before is None
+            else "jurisdiction_rule.corrected",
+            actor=actor,
+            organisation=getattr(actor, "organisation", None),
+            detail={
+                "jurisdiction": jurisdiction,
+                "service": service,
+                "rule": rule,
+                "from": rules.in_words(before),
+                "to": None if removes else rules.in_words(rules.as_rule(edit)),
+                "shipped": rules.in_words(shipped),
+            },
+        )
+    rules.forget()
+    return edit
+
+
+def do_restore_jurisdiction_rule(
+    *, actor: Actor, jurisdiction: str, service: str, rule: str
+) -> JurisdictionRule | None:
+    """Undo a correction: the shipped row is in force again (None: the row was added, and
+    is gone). Refused (409) when the rule has no correction."""
+    require(actor, Permission.EDIT_JURISDICTION_RULES)
+    with transaction.atomic():
+        edit = (
+            JurisdictionRuleEdit.objects.select_for_update()
+            .filter(jurisdiction=jurisdiction, service=service, rule=rule)
+            .first()
+        )
+        if edit is None:
+            raise ActionError(f"{rule} of {jurisdiction} has no correction to undo", status=409)
+        shipped = rules.shipped_rule(jurisdiction, service, rule)
+        before = None if edit.removes else rules.as_rule(edit)
+        edit.delete()
+        record(
+            "jurisdiction_rule.restored",
+            actor=actor,
+            organisation=getattr(actor, "organisation", None),
+            detail={
+                "jurisdiction": jurisdiction,
+                "service": service,
+                "rule": rule,
+                "from": rules.in_words(before),
+                "to": rules.in_words(shipped),
+            },
+        )
+    rules.forget()
+    return shipped

@@ -20,6 +20,7 @@ from django.db import models
 from medreview.claims.roles import CLIENT_ROLES, REVIEW_ROLES, ROLE_LABELS, ROLES
 from medreview.core.case.folder import referral_data
 from medreview.core.referral import ReferralData
+from medreview.core.triage.stages import Allowance
 from medreview.encryption import EncryptedJSONField, EncryptedTextField, search_tokens
 
 
@@ -168,6 +169,9 @@ class Referral(models.Model):
     # the door that records a decision; empty until someone decides.
     decided_path = models.CharField(max_length=40, blank=True)
     processing_error = models.TextField(blank=True)
+    # The day the claim began to wait on records (a records request open), while it waits:
+    # kept by `claims.clocks`, which pauses the referral's clocks meanwhile.
+    records_awaited_since = models.DateField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -225,3 +229,95 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+
+
+class Clock(models.Model):
+    """The turnaround clock of one stage of a referral (docs/workflow.md, "Turnaround
+    clocks"), in business days of the claim's jurisdiction, kept by `claims.clocks`: started
+    and stopped by the doors of the stage, paused while the claim waits on records.
+
+    The allowance is business days (the client's service level, or the desk's default) or a
+    jurisdiction's limit in business or calendar days, whichever ends first when it starts;
+    `source` names it with its citation. `due` counts the pauses ended; a pause running
+    (`paused_since`) moves it further when it ends. A stage of one assignment or addendum
+    names it (`subject`, in words; `about`, `assignment:<id>` or `addendum:<id>`, for its
+    doors) and its physician (`npi`), who is told when it runs late.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="clocks")
+    stage = models.CharField(max_length=20)
+    subject = models.CharField(max_length=200, blank=True)
+    about = models.CharField(max_length=40, blank=True)
+    npi = models.CharField(max_length=10, blank=True)
+    started = models.DateField()
+    business_days = models.PositiveIntegerField(null=True, blank=True)
+    calendar_days = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    due = models.DateField()
+    paused_since = models.DateField(null=True, blank=True)
+    paused_business_days = models.PositiveIntegerField(default=0)
+    stopped = models.DateField(null=True, blank=True)
+    nearly_late_notified = models.BooleanField(default=False)
+    late_notified = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started", "id"]
+        indexes = [models.Index(fields=["stopped", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.stage} clock of {self.referral_id}"
+
+    @property
+    def allowance(self) -> Allowance:
+        if self.calendar_days is not None:
+            return Allowance(self.calendar_days, calendar=True, source=self.source)
+        return Allowance(self.business_days or 0, source=self.source)
+
+
+class ServiceLevel(models.Model):
+    """A client's turnaround for one stage, in business days, set by an administrator
+    (`/settings/service-levels/`); a stage without one has the desk's default
+    (`data/service_levels.toml`). A clock already running keeps what it started with."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="service_levels"
+    )
+    stage = models.CharField(max_length=20)
+    business_days = models.PositiveIntegerField()
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "stage"], name="one_service_level_per_stage"
+            )
+        ]
+
+
+class JurisdictionRuleEdit(models.Model):
+    """An administrator's correction of the shipped jurisdiction rules
+    (`data/jurisdiction_rules.csv`): it replaces the row of the same jurisdiction, service
+    and rule, adds a row the file lacks, or removes the file's row (`removes`). The rules in
+    force are the file's rows with these over them (`claims.rules.current_rules`); restoring
+    the shipped row deletes the edit. Each change is in the audit trail."""
+
+    jurisdiction = models.CharField(max_length=10)
+    service = models.CharField(max_length=20)
+    rule = models.CharField(max_length=60)
+    value = models.CharField(max_length=40, blank=True)
+    citation = models.CharField(max_length=300, blank=True)
+    confidence = models.CharField(max_length=1, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    removes = models.BooleanField(default=False)
+    edited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    edited = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "service", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "service", "rule"], name="one_edit_per_rule"
+            )
+        ]

@@ -44,6 +44,10 @@ class Permission(StrEnum):
     ASK_FOR_ADDENDUM = "ask_for_addendum"
     ROTATE_KEYS = "rotate_keys"
     EDIT_CLIENT_SETTINGS = "edit_client_settings"
+    EDIT_SERVICE_LEVELS = "edit_service_levels"
+    SEE_JURISDICTION_RULES = "see_jurisdiction_rules"
+    EDIT_JURISDICTION_RULES = "edit_jurisdiction_rules"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 _DESK = frozenset(REVIEW_ROLES)
@@ -73,6 +77,11 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.ASK_FOR_ADDENDUM: _CLIENTS,
     Permission.ROTATE_KEYS: frozenset({"admin"}),
     Permission.EDIT_CLIENT_SETTINGS: frozenset({"admin"}),
+    Permission.EDIT_SERVICE_LEVELS: frozenset({"admin"}),
+    # The desk reads the rules that decide its work; an administrator corrects them.
+    Permission.SEE_JURISDICTION_RULES: _DESK,
+    Permission.EDIT_JURISDICTION_RULES: frozenset({"admin"}),
+    Permission.MANAGE_WEBHOOKS: frozenset({"admin"}),
 }
 
 # What each permission lets a person do, in the words of a refusal.
@@ -97,6 +106,10 @@ DOING = {
     Permission.ASK_FOR_ADDENDUM: "ask for an addendum (the client who ordered the review does)",
     Permission.ROTATE_KEYS: "rotate the documents' keys (an administrator does)",
     Permission.EDIT_CLIENT_SETTINGS: "change a client's settings (an administrator does)",
+    Permission.EDIT_SERVICE_LEVELS: "set clients' service levels (an administrator does)",
+    Permission.SEE_JURISDICTION_RULES: "see the jurisdiction rules (the review desk does)",
+    Permission.EDIT_JURISDICTION_RULES: "correct jurisdiction rules (an administrator does)",
+    Permission.MANAGE_WEBHOOKS: "register webhooks and see what the outbox sent (an administrator does)",
 }
 
 

@@ -1,28 +1,29 @@
 """The work queue: the referrals a person may see, most urgent first, found by claim number or
-claimant, sorted by any column; late and nearly-late work marked in business days."""
+claimant, sorted by any column; each with its running clock latest or nearest to late (its
+stage, due day and business days left: `claims.clocks`), marked late or nearly late."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from medreview.claims.actions import do_view_referral_list
-from medreview.claims.models import Notice, Referral
+from medreview.claims.clocks import left_in_words, stage_label, state_of
+from medreview.claims.models import Clock, Notice, Referral
 from medreview.claims.permissions import Permission, may
-from medreview.core.triage.calendars import holidays_for
-from medreview.core.triage.clocks import business_days_between
+from medreview.core.triage.stages import most_urgent
 from medreview.core.vocabulary import words
 from medreview.encryption import query_tokens
 
 SHOWN = 200
 NOTICES_SHOWN = 5
-NEARLY_LATE_BUSINESS_DAYS = 2
 # The columns a person may sort by, each with the order it means (ties: the newest first).
 SORTS = {
     "due": ("due", "-created"),
@@ -59,15 +60,17 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(Q(claim_number__icontains=query) | _claimant_matches(query))
     total = rows.count()
     today = timezone.localdate()
+    shown = list(_sorted(rows, sort)[:SHOWN])
+    # The running clocks of every referral shown, in one query.
+    running = Clock.objects.filter(stopped__isnull=True)
+    prefetch_related_objects(shown, Prefetch("clocks", queryset=running, to_attr="running"))
     items = []
-    for r in _sorted(rows, sort)[:SHOWN]:
-        late, soon = _lateness(r, today)
+    for r in shown:
         path = r.decided_path or r.recommended_path or ""
         items.append(
             {
                 "r": r,
-                "late": late,
-                "soon": soon,
+                "clock": _most_urgent_clock(r, today),
                 "path": words(path),
                 "decided": bool(r.decided_path),
             }
@@ -114,8 +117,9 @@ def _sorted(rows: QuerySet[Referral], sort: str) -> Any:
 
 
 def _notices(user: Any) -> list[Notice]:
-    """The latest news for a client's people (a report delivered, an addendum ready)."""
-    if not user.is_client:
+    """The latest news for a client's people (a report delivered, an addendum ready, a clock
+    running late) and for the review desk's (clocks running late)."""
+    if not (user.is_client or user.is_review_staff):
         return []
     return list(
         Notice.objects.filter(organisation_id=user.organisation_id).select_related("referral")[
@@ -124,13 +128,17 @@ def _notices(user: Any) -> list[Notice]:
     )
 
 
-def _lateness(r: Referral, today: object) -> tuple[bool, bool]:
-    """Late: due before today. Nearly late: due within two business days of the claim's
-    jurisdiction (weekends and its holidays do not count), as every other clock counts."""
-    if r.due is None or r.status == Referral.CLOSED:
-        return False, False
-    if r.due < today:  # type: ignore[operator]
-        return True, False
-    holidays = holidays_for(r.jurisdiction, today.year, r.due.year)  # type: ignore[attr-defined]
-    left = business_days_between(today, r.due, holidays)  # type: ignore[arg-type]
-    return False, left <= NEARLY_LATE_BUSINESS_DAYS
+def _most_urgent_clock(r: Referral, today: date) -> dict[str, Any] | None:
+    """The referral's running clock latest or nearest to late, as the queue shows it: the
+    stage, the due day, the business days left and the state (`core.triage.stages`)."""
+    states = [(clock, state_of(clock, today, r.jurisdiction)) for clock in r.running]  # type: ignore[attr-defined]
+    found = most_urgent(states)
+    if found is None:
+        return None
+    clock, state = found
+    return {
+        "stage": stage_label(clock.stage),
+        "subject": clock.subject,
+        "state": state,
+        "words": left_in_words(state),
+    }

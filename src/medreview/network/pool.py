@@ -20,9 +20,10 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
+from medreview.claims.rules import current_rules
 from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
-from medreview.core.network.jurisdictions import JurisdictionRules, default_rules
+from medreview.core.network.jurisdictions import JurisdictionRules
 from medreview.core.referral import ReferralData
 from medreview.network.models import Licence, Physician, PhysicianSpecialty
 
@@ -218,4 +219,4 @@ def match_request(
     """The candidates of the network for a request made (`request_for`, with whoever may not
     take it set aside)."""
     network = load_network(matching.similar_codes(request.specialties), request.service)
-    return matching.match(network, request, rules or default_rules())
+    return matching.match(network, request, rules or current_rules())

@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from medreview import encryption
 from medreview.audit.actions import record
+from medreview.claims.clocks import pause_clocks, resume_clocks, start_clock
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Organisation, Referral, User
 from medreview.claims.permissions import BACKGROUND, Actor, Permission, require
 from medreview.core.case.folder import CaseFolderError, parse_referral
 from medreview.core.vocabulary import DOCUMENT_KINDS
+from medreview.outbox.actions import announce
 from medreview.records import storage
 from medreview.records.corrections import document_name, gap_key, gap_provider, missing_item
 from medreview.records.models import Correction, PendingUpload, RecordFile, RecordsRequest
@@ -134,6 +136,9 @@ def do_create_referral(
                 due=parsed.due,
                 payload=payload,
             )
+            # The records stage runs from the referral's receipt (docs/workflow.md,
+            # "Turnaround clocks").
+            start_clock(referral, "records", today=min(parsed.received, today))
             for name, (_, size, sha256, stored_as) in zip(names, files, strict=True):
                 RecordFile.objects.create(
                     referral=referral, name=name, size=size, sha256=sha256, stored_as=stored_as
@@ -393,7 +398,9 @@ def do_dismiss_gap(referral: Referral, *, actor: User, gap: str, reason: str) ->
     return made
 
 
-def do_request_records(referral: Referral, *, actor: User, gap: str) -> tuple[RecordsRequest, bool]:
+def do_request_records(
+    referral: Referral, *, actor: User, gap: str, today: date | None = None
+) -> tuple[RecordsRequest, bool]:
     """The review desk requests from the provider the records a gap showed missing, or sends
     the request a client asked for. A second request for the same claim, provider and item
     returns the first (False: nothing new was requested)."""
@@ -409,16 +416,25 @@ def do_request_records(referral: Referral, *, actor: User, gap: str) -> tuple[Re
             made = existing
         else:
             made = _new_request(referral, gap, provider, item, asked_by=actor, sent_by=actor)
+        follow_records_requests(made, today=today or timezone.localdate())
         record(
             "records.requested",
             actor=actor,
             referral=referral,
             detail={"provider": provider, "item": item, "gap": found["kind"]},
         )
+        announce(
+            "records.requested",
+            referral=referral,
+            text=f"The review desk requested records of claim {referral.claim_number}.",
+            data={"records_request_id": made.pk},
+        )
     return made, True
 
 
-def do_ask_for_records(referral: Referral, *, actor: User, gap: str) -> tuple[RecordsRequest, bool]:
+def do_ask_for_records(
+    referral: Referral, *, actor: User, gap: str, today: date | None = None
+) -> tuple[RecordsRequest, bool]:
     """A client's user asks the review desk to request the records a gap showed missing; the
     desk sends it (`do_request_records`). Asking for what is already asked or requested
     returns that request (False: nothing new)."""
@@ -428,6 +444,7 @@ def do_ask_for_records(referral: Referral, *, actor: User, gap: str) -> tuple[Re
         if existing is not None:
             return existing, False
         made = _new_request(referral, gap, provider, item, asked_by=actor, sent_by=None)
+        follow_records_requests(made, today=today or timezone.localdate())
         record(
             "records.asked",
             actor=actor,
@@ -480,7 +497,9 @@ def _new_request(
     )
 
 
-def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: str) -> None:
+def do_update_records_request(
+    request: RecordsRequest, *, actor: Actor, status: str, today: date | None = None
+) -> None:
     require(actor, Permission.UPDATE_RECORDS_REQUEST)
     if status not in dict(RecordsRequest.STATUSES):
         raise ActionError(f"unknown status {status!r}", field="status")
@@ -490,6 +509,7 @@ def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: 
             return
         previous, request.status = request.status, status
         request.save(update_fields=["status", "updated"])
+        follow_records_requests(request, today=today or timezone.localdate())
         record(
             "records_request.updated",
             actor=actor,
@@ -501,6 +521,25 @@ def do_update_records_request(request: RecordsRequest, *, actor: Actor, status: 
                 "to": status,
             },
         )
+
+
+# A request asked of the desk or sent to the provider: the claim waits on its records.
+OPEN_REQUESTS = (RecordsRequest.ASKED, RecordsRequest.REQUESTED)
+
+
+def follow_records_requests(request: RecordsRequest, *, today: date) -> None:
+    """While any records request of the claim is open, the clocks of the claim's referrals
+    are paused; once none is, they run again, their due days moved by the business days
+    paused (docs/workflow.md, "Turnaround clocks"). Records are requested once per claim, so
+    every referral of the claim waits on them."""
+    claim = {"organisation_id": request.organisation_id, "claim_number": request.claim_number}
+    waiting = RecordsRequest.objects.filter(**claim, status__in=OPEN_REQUESTS).exists()
+    referrals = Referral.objects.filter(**claim).exclude(status=Referral.CLOSED)
+    for referral in referrals.only("pk", "jurisdiction", "records_awaited_since"):
+        if waiting:
+            pause_clocks(referral, today=today)
+        else:
+            resume_clocks(referral, today=today)
 
 
 def do_view_record(

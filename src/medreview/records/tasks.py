@@ -15,13 +15,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from medreview.audit.actions import record
 from medreview.audit.models import AuditEvent
+from medreview.claims.clocks import start_clock, stop_clock
 from medreview.claims.models import Referral
 from medreview.claims.permissions import BACKGROUND
 from medreview.core.config import case_processes, rule_thresholds
+from medreview.outbox.actions import announce
 from medreview.records import storage
 from medreview.records.corrections import as_rules
 
@@ -93,6 +96,10 @@ def read_records(referral_id: str) -> str | None:
         referral.triage = triage
         referral.status = Referral.TRIAGED
         referral.save(update_fields=["triage", "status", "updated"])
+        # The records are read: their stage ends, and the wait for a triage decision begins.
+        today = timezone.localdate()
+        stop_clock(referral, "records", today=today)
+        start_clock(referral, "triage", today=today)
         record(
             "referral.triaged",
             actor=BACKGROUND,
@@ -102,6 +109,12 @@ def read_records(referral_id: str) -> str | None:
                 "documents": len(triage["documents"]),
                 "gaps": len(triage["gaps"]),
             },
+        )
+        announce(
+            "referral.triaged",
+            referral=referral,
+            text=f"The records of claim {referral.claim_number} are read: its triage is ready.",
+            data={"path": triage["path"]},
         )
     return referral.status
 

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from medreview.audit.actions import record
+from medreview.claims.clocks import start_clock, stop_clock, stop_every_clock
 from medreview.claims.errors import ActionError, text_of
 from medreview.claims.models import Referral, User
 from medreview.claims.notices import notify
 from medreview.claims.permissions import Permission, require
+from medreview.claims.rules import current_rules
 from medreview.core.config import rule_thresholds
-from medreview.core.network.jurisdictions import default_rules
 from medreview.core.review.narrowing import fee, narrow
 from medreview.core.review.report import render_report
 from medreview.core.review.rules import missing_for_submission, qa_checklist
@@ -32,6 +33,7 @@ from medreview.core.triage.calendars import holidays_for
 from medreview.core.triage.clocks import add_business_days
 from medreview.core.vocabulary import DETERMINATIONS, PEER_TO_PEER_OUTCOMES, SERVICES_IN_A_SENTENCE
 from medreview.network.models import Physician
+from medreview.outbox.actions import announce
 from medreview.records import storage
 from medreview.reports.models import (
     Addendum,
@@ -203,12 +205,13 @@ def do_submit_review(assignment: Assignment, *, actor: User) -> Assignment:
         found = own_assignment(actor, assignment)
         if found.status not in (Assignment.OPEN, *Assignment.EDITABLE):
             _editable(found)
-        missing = missing_for_submission(review_of(found), default_rules())
+        missing = missing_for_submission(review_of(found), current_rules())
         if missing:
             raise ActionError("the review cannot be submitted: " + "; ".join(missing), status=409)
         found.status = Assignment.SUBMITTED
         found.submitted = timezone.now()
         found.save(update_fields=["status", "submitted"])
+        _clocks_on_submission(found)
         record(
             "review.submitted",
             actor=actor,
@@ -246,7 +249,7 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
         review = review_of(found)
         checklist = [
             {"label": i.label, "ok": i.ok, "detail": i.detail}
-            for i in qa_checklist(review, default_rules())
+            for i in qa_checklist(review, current_rules())
         ]
         if addendum is not None:
             checklist = [_addendum_item(addendum)]
@@ -283,9 +286,54 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
             _deliver_addendum(found, addendum, actor)
         else:
             _deliver(found, actor)
+        _clocks_after_qa(found, addendum, decision)
         if addendum is None:
             _keep_first_pass_rate(found.physician_id)
     return made
+
+
+# The clocks of an assignment's stages (docs/workflow.md, "Turnaround clocks"): the peer review
+# runs from the assignment to the submission, again from a QA return; QA from a submission to
+# its pass or return; an addendum from the client's request to its delivery. A peer review's
+# report is delivered when QA passes it, so its QA is its last stage; an IME's report has a
+# clock of its own (`report`, from the exam attended), which its delivery stops.
+
+
+def _clock_of(found: Assignment, addendum: Addendum | None = None) -> tuple[str, str]:
+    """What a clock of the assignment (or of its addendum) names: the work in words, and
+    the assignment or addendum its doors stop it by."""
+    work = f"{SERVICES_IN_A_SENTENCE[found.service]} by {found.physician.name}"
+    if addendum is not None:
+        return f"addendum {addendum.number} to the {work}", f"addendum:{addendum.pk}"
+    return work, f"assignment:{found.pk}"
+
+
+def _clocks_on_submission(found: Assignment, addendum: Addendum | None = None) -> None:
+    today = timezone.localdate()
+    subject, about = _clock_of(found, addendum)
+    if addendum is None:
+        stop_clock(found.referral, "peer_review", today=today, about=about)
+    start_clock(found.referral, "qa", today=today, subject=subject, about=about)
+
+
+def _clocks_after_qa(found: Assignment, addendum: Addendum | None, decision: str) -> None:
+    today = timezone.localdate()
+    subject, about = _clock_of(found, addendum)
+    stop_clock(found.referral, "qa", today=today, about=about)
+    if decision == QaReview.RETURN:
+        if addendum is None and found.service == "peer_review":
+            start_clock(
+                found.referral,
+                "peer_review",
+                today=today,
+                subject=subject,
+                about=about,
+                npi=found.physician.npi,
+            )
+    elif addendum is not None:
+        stop_clock(found.referral, "addendum", today=today, about=about)
+    else:
+        stop_clock(found.referral, "report", today=today, about=about)
 
 
 def _addendum_item(addendum: Addendum) -> dict[str, Any]:
@@ -326,11 +374,12 @@ def _deliver(found: Assignment, actor: User) -> None:
         referral=referral,
         detail={"assignment": found.pk, "version": 1, "sha256": report.sha256},
     )
-    notify(
-        f"The {SERVICES_IN_A_SENTENCE[found.service]} report of claim {referral.claim_number}"
-        " is ready.",
+    announce(
+        "report.delivered",
         referral=referral,
-        organisation=referral.organisation,
+        text=f"The {SERVICES_IN_A_SENTENCE[found.service]} report of claim"
+        f" {referral.claim_number} is ready.",
+        data={"service": found.service, "report_version": 1},
     )
     if found.service == "peer_review":
         _draft_ime_referral(found, actor)
@@ -456,7 +505,13 @@ def do_close_referral(referral: Referral, *, actor: User, reason: str) -> Referr
         )
         referral.status = Referral.CLOSED
         referral.save(update_fields=["status", "updated"])
+        stop_every_clock(referral, today=timezone.localdate())
         record("referral.closed", actor=actor, referral=referral, detail={"reason": reason})
+        announce(
+            "referral.closed",
+            referral=referral,
+            text=f"The referral of claim {referral.claim_number} is closed.",
+        )
     return referral
 
 
@@ -497,6 +552,18 @@ def do_ask_for_addendum(
             requested_by=actor,
             due=_addendum_due(referral, timezone.localdate()),
         )
+        # Due when its clock is: the client's service level (the addendum turnaround by default).
+        subject, about = _clock_of(delivered, made)
+        clock = start_clock(
+            referral,
+            "addendum",
+            today=timezone.localdate(),
+            subject=subject,
+            about=about,
+            npi=delivered.physician.npi,
+        )
+        made.due = clock.due
+        made.save(update_fields=["due"])
         record(
             "addendum.requested",
             actor=actor,
@@ -541,6 +608,7 @@ def do_answer_addendum(
         addendum.status = Addendum.SUBMITTED
         addendum.submitted = timezone.now()
         addendum.save(update_fields=["response", "citations", "status", "submitted"])
+        _clocks_on_submission(found, addendum)
         record(
             "addendum.submitted",
             actor=actor,
@@ -573,10 +641,11 @@ def _deliver_addendum(found: Assignment, addendum: Addendum, actor: User) -> Non
             "sha256": report.sha256,
         },
     )
-    notify(
-        f"Addendum {addendum.number} to the report of claim {referral.claim_number} is ready.",
+    announce(
+        "report.delivered",
         referral=referral,
-        organisation=referral.organisation,
+        text=f"Addendum {addendum.number} to the report of claim {referral.claim_number} is ready.",
+        data={"service": found.service, "report_version": version, "addendum": addendum.number},
     )
 
 

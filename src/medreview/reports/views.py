@@ -21,7 +21,7 @@ from medreview.claims.actions import do_view_referral
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Notice, User
 from medreview.claims.permissions import Permission
-from medreview.core.network.jurisdictions import default_rules
+from medreview.claims.rules import current_rules
 from medreview.core.review.rules import missing_for_submission, peer_to_peer_due, qa_checklist
 from medreview.core.triage.calendars import holidays_for
 from medreview.core.vocabulary import DETERMINATIONS, PEER_TO_PEER_OUTCOMES
@@ -94,7 +94,7 @@ def _render_assignment(
             doc["name"] = document_name(doc)
     review = review_of(a) if opened else None
     missing = (
-        missing_for_submission(review, default_rules())
+        missing_for_submission(review, current_rules())
         if review is not None and a.status in Assignment.EDITABLE
         else ()
     )
@@ -104,7 +104,7 @@ def _render_assignment(
         day = timezone.localdate(a.delivered)
         offer_due = peer_to_peer_due(
             review,
-            default_rules(),
+            current_rules(),
             delivered=day,
             holidays=holidays_for(referral.jurisdiction, day.year, day.year + 1),
         )
@@ -387,7 +387,7 @@ def _render_qa(
             "r": a.referral,
             "review": review,
             "sections": [(q, answers.get(q.id)) for q in review.questions],
-            "checklist": qa_checklist(review, default_rules()) if addendum is None else (),
+            "checklist": qa_checklist(review, current_rules()) if addendum is None else (),
             "addendum": addendum,
             "history": QaReview.objects.filter(assignment=a).select_related("reviewed_by"),
             "waiting": a.status == Assignment.SUBMITTED or addendum is not None,

@@ -7,7 +7,9 @@ Either way the physician must pass every hard rule of the matcher at the moment 
 assignment (`core.network.matching.why_not`), the first rule broken is named, and nothing is
 changed. An assignment takes one of the physician's weekly slots (`open_assignments`) and is
 due after the service's turnaround in the jurisdiction's business days: the peer review
-turnaround for a peer review, the IME lead time for an exam (docs/rules.md, "Thresholds").
+turnaround for a peer review, the IME lead time for an exam (docs/rules.md, "Thresholds"); a
+peer review is due when its clock is (`claims.clocks`: the client's service level, the
+turnaround by default), and a review declined or cancelled takes its clock with it.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from medreview.audit.actions import record
+from medreview.claims.clocks import drop_clocks, start_clock
 from medreview.claims.errors import ActionError, text_of
 from medreview.claims.models import Organisation, Referral, User
 from medreview.claims.notices import notify
 from medreview.claims.permissions import Actor, Permission, require
+from medreview.claims.rules import current_rules
 from medreview.core.config import rule_thresholds
 from medreview.core.network import matching
-from medreview.core.network.jurisdictions import default_rules
 from medreview.core.vocabulary import SERVICES_IN_A_SENTENCE
 from medreview.network import pool
 from medreview.network.models import Physician
@@ -67,7 +70,7 @@ def do_assign_physician(
         _check_waiting(referral, service)
         request = _request(referral, service, today)
         physician = pool.load_physicians([npi])[npi]
-        if (why := matching.why_not(physician, request, default_rules())) is not None:
+        if (why := matching.why_not(physician, request, current_rules())) is not None:
             raise ActionError(why, status=409)
         made = _give(referral, service, row, physician, request, actor=actor, today=today)
         record(
@@ -102,7 +105,7 @@ def do_apply_assignment_batch(
     takes; otherwise raise (409) naming what changed, so that a new proposal is made."""
     require(actor, Permission.APPLY_ASSIGNMENT_BATCHES)
     today = today or timezone.localdate()
-    rules = default_rules()
+    rules = current_rules()
     with transaction.atomic():
         batch = AssignmentBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != AssignmentBatch.READY or batch.proposal is None:
@@ -246,6 +249,19 @@ def _give(
         batch=batch,
         assigned_by=actor,
     )
+    if service == "peer_review":
+        # The review's clock runs from today by the client's service level; the assignment is
+        # due when it is (docs/workflow.md, "Turnaround clocks").
+        clock = start_clock(
+            referral,
+            "peer_review",
+            today=today,
+            subject=f"peer review by {row.name}",
+            about=f"assignment:{made.pk}",
+            npi=row.npi,
+        )
+        made.due = clock.due
+        made.save(update_fields=["due"])
     Physician.objects.filter(pk=row.pk).update(
         open_assignments=F("open_assignments") + 1, updated=timezone.now()
     )
@@ -287,6 +303,7 @@ def do_cancel_assignments(
             a.cancel_reason = reason
             a.save(update_fields=["status", "cancelled", "cancel_reason"])
             free_slot(a)
+            drop_clocks(referral, about=f"assignment:{a.pk}")
             notify(
                 f"Your {SERVICES_IN_A_SENTENCE[a.service]} of claim {referral.claim_number} was"
                 f" cancelled: {reason}",
@@ -402,6 +419,7 @@ def do_decline_assignment(
         found.recused = bool(conflict)
         found.save(update_fields=["status", "declined", "decline_reason", "recused"])
         free_slot(found)
+        drop_clocks(found.referral, about=f"assignment:{found.pk}")
         referral = Referral.objects.select_for_update().get(pk=found.referral_id)
         if referral.status == Referral.IN_REVIEW and not (
             Assignment.objects.active().filter(referral=referral).exists()

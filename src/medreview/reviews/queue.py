@@ -21,8 +21,8 @@ from datetime import date
 from typing import Any
 
 from medreview.claims.models import Referral
+from medreview.claims.rules import current_rules
 from medreview.core.network import assignment, matching
-from medreview.core.network.jurisdictions import default_rules
 from medreview.core.triage.model import SERVICES_CALLED_FOR
 from medreview.network import pool
 from medreview.reviews.models import Assignment, ClientSettings
@@ -124,7 +124,7 @@ def keep_out(
 def build_proposal(waiting: list[WaitingReview], *, today: date) -> dict[str, Any]:
     """The optimal and the greedy assignment of the waiting reviews, as stored in
     `AssignmentBatch.proposal`."""
-    rules = default_rules()
+    rules = current_rules()
     reviews: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     requests: dict[str, matching.Request] = {}

@@ -6,8 +6,10 @@ to a physician cancels that assignment in the same step, with its reason."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from medreview.audit.actions import record
+from medreview.claims.clocks import stop_clock
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral, User
 from medreview.claims.permissions import Permission, require
@@ -50,6 +52,7 @@ def do_decide_triage(
         if referral.status == Referral.TRIAGED:
             referral.status = Referral.DECIDED
         referral.save(update_fields=["decided_path", "status", "updated"])
+        stop_clock(referral, "triage", today=timezone.localdate())  # the first decision ends it
         record(
             "triage.accepted" if decision == TriageDecision.ACCEPT else "triage.overridden",
             actor=actor,

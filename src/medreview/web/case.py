@@ -11,10 +11,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from medreview.claims.access import referral_or_404
 from medreview.claims.actions import do_view_referral
+from medreview.claims.clocks import clocks_in_words
 from medreview.claims.errors import ActionError
 from medreview.claims.models import Referral
 from medreview.claims.permissions import Permission, may
@@ -104,6 +106,9 @@ def render_case(
             "assigned_services": {a.service for a in assignments if a.cancelled is None},
             "may_assign": may(request.user, Permission.ASSIGN_PHYSICIANS),
             "assign_error": assign_error,
+            "clocks": clocks_in_words(
+                referral.clocks.all(), timezone.localdate(), referral.jurisdiction
+            ),
             **_reports(request, referral),
         },
         status=status,

@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
         return _audit()
     if args.command == "keys":
         return _keys(args.action)
+    if args.command == "clocks":
+        return _clocks()
     if args.command in ("backup", "restore"):
         from medreview.web.backup import run_command
 
@@ -38,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
         from medreview.network.commands import run_network
 
         return run_network(args)
+    if args.command == "webhook":
+        from medreview.outbox.commands import run_webhook
+
+        return run_webhook(args)
     return _people(args)
 
 
@@ -55,6 +61,20 @@ def _audit() -> int:
     verdict = f"{len(found)} problem(s)" if found else "verified"
     print(f"{chains} chains, {events} events: {verdict}")
     return 1 if found else 0
+
+
+def _clocks() -> int:
+    """`medreview clocks check` (for a cron, beside or instead of `serve`'s own schedule):
+    what the background check does, now; prints how many clocks were told late and nearly
+    late."""
+    from django.utils import timezone
+
+    from medreview.claims.permissions import COMMAND_LINE
+    from medreview.claims.tasks import notify_late_clocks
+
+    told = notify_late_clocks(today=timezone.localdate(), actor=COMMAND_LINE)
+    print(f"late {told['late']}, nearly late {told['nearly_late']}")
+    return 0
 
 
 def _keys(action: str) -> int:

@@ -2,7 +2,8 @@
 
 `medreview serve` runs the web server (waitress) in this process and the background workers
 (django-tasks-db's `db_worker`) as child processes, each replaced if it dies; SIGINT or
-SIGTERM stops the server, then asks each worker to finish its task and stop.
+SIGTERM stops the server, then asks each worker to finish its task and stop. It queues the
+check of the turnaround clocks when it starts and every `MEDREVIEW_CLOCK_CHECK_MINUTES`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Collection
 from types import FrameType
@@ -48,11 +50,13 @@ def manage(argv: list[str]) -> int:
 
 
 def migrate_if_new() -> None:
-    """Apply the migrations when the database has no physician network table yet."""
+    """Apply the migrations when the database has no physician network table yet, or not
+    the table of the jurisdiction rules' corrections that a match reads."""
     from django.core.management import call_command
     from django.db import connection
 
-    if "network_physician" not in connection.introspection.table_names():
+    read = {"network_physician", "claims_jurisdictionruleedit"}
+    if read - set(connection.introspection.table_names()):
         call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -109,6 +113,20 @@ def requeue_unfinished(*, reclaim_running: bool, dead_workers: Collection[str] =
     return count
 
 
+def queue_clock_check() -> bool:
+    """Queue the check of the turnaround clocks (`claims.tasks.check_clocks`: each clock
+    that became nearly late or late told once), unless one waits in the queue already (a
+    worker busy for longer than the interval need not find a pile of them). True if queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    from medreview.claims.tasks import check_clocks
+
+    if DBTaskResult.objects.filter(status="READY", task_path=check_clocks.module_path).exists():
+        return False
+    check_clocks.enqueue()
+    return True
+
+
 def run_worker(worker_id: str | None = None) -> None:
     """One background worker: the database queue's `db_worker` (under `worker_id`, which the
     tasks it takes carry, when `serve` gives one)."""
@@ -134,6 +152,7 @@ def _start_worker() -> tuple[subprocess.Popen[bytes], str]:
 def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
     setup()
     requeue_unfinished(reclaim_running=True)
+    queue_clock_check()
     from waitress import create_server
 
     from medreview.web.wsgi import application
@@ -142,11 +161,27 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
     children = [child for child, _ in started]
     ids = [worker_id for _, worker_id in started]
     stopping = threading.Event()
+    from django.conf import settings
+
+    clocks_every = settings.CLOCK_CHECK_MINUTES * 60
+    clocks_checked = time.monotonic()
 
     def supervise() -> None:
         """A worker that dies (killed by the kernel for its memory, say) is replaced: what
         it was reading is queued again first, and given up after its attempts."""
+        nonlocal clocks_checked
         while not stopping.wait(WORKER_CHECK_SECONDS):
+            if time.monotonic() - clocks_checked >= clocks_every:
+                # Every MEDREVIEW_CLOCK_CHECK_MINUTES: late work is told within that time.
+                try:
+                    queue_clock_check()
+                    clocks_checked = time.monotonic()
+                except Exception as exc:  # the database away: the next round tries again
+                    log.warning("clock check not queued: %s", type(exc).__name__)
+                finally:
+                    from django.db import connection
+
+                    connection.close()
             for n, child in enumerate(children):
                 if child.poll() is not None and not stopping.is_set():
                     log.warning("a background worker stopped (exit %s): starting another",
@@ -165,8 +200,6 @@ def serve(port: int, *, host: str = "127.0.0.1", workers: int = 1) -> int:
                     children[n], ids[n] = _start_worker()
 
     threading.Thread(target=supervise, name="worker-supervisor", daemon=True).start()
-    from django.conf import settings
-
     server: Any = create_server(
         application,
         host=host,

@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "medreview.audit",
+    "medreview.outbox",
     "medreview.records",
     "medreview.triage",
     "medreview.network",
@@ -192,6 +193,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The jurisdiction rules' corrections are looked up at most once a request.
+    "medreview.claims.rules.RulesOncePerRequest",
 ]
 ROOT_URLCONF = "medreview.web.urls"
 WSGI_APPLICATION = "medreview.web.wsgi.application"
@@ -258,6 +261,42 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # An API token stops working this many days after it was made (make a new one).
 TOKEN_DAYS = _int("MEDREVIEW_TOKEN_DAYS", 90, unit="days")
+# How often `medreview serve` queues the check of the turnaround clocks (`claims.tasks`).
+CLOCK_CHECK_MINUTES = _int("MEDREVIEW_CLOCK_CHECK_MINUTES", 15, unit="minutes")
+if CLOCK_CHECK_MINUTES < 1:
+    raise ConfigError("MEDREVIEW_CLOCK_CHECK_MINUTES must be at least 1 (minutes)")
+
+
+def _mail_from() -> str:
+    raw = os.environ.get("MEDREVIEW_MAIL_FROM") or "medreview@localhost"
+    local, at, domain = raw.rpartition("@")
+    if not (at and local and domain) or any(c.isspace() or c in "<>,;" for c in raw):
+        raise ConfigError(f"MEDREVIEW_MAIL_FROM={raw!r} is not an e-mail address")
+    return raw
+
+
+# E-mail goes out through an SMTP server (Django's SMTP backend, `outbox.tasks.send_email`).
+# Without MEDREVIEW_SMTP_HOST no e-mail is sent: each is kept as "not sent", and the outbox
+# page says so.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("MEDREVIEW_SMTP_HOST", "").strip()
+if any(c.isspace() or c in "/@" for c in EMAIL_HOST):
+    raise ConfigError(f"MEDREVIEW_SMTP_HOST={EMAIL_HOST!r} is not a host name")
+_port = os.environ.get("MEDREVIEW_SMTP_PORT") or "25"
+if not (_port.isdigit() and 1 <= int(_port) <= 65535):
+    raise ConfigError(f"MEDREVIEW_SMTP_PORT={_port!r} is not a port (a number from 1 to 65535)")
+EMAIL_PORT = int(_port)
+EMAIL_HOST_USER = os.environ.get("MEDREVIEW_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MEDREVIEW_SMTP_PASSWORD", "")
+if bool(EMAIL_HOST_USER) != bool(EMAIL_HOST_PASSWORD):
+    raise ConfigError(
+        "MEDREVIEW_SMTP_USER and MEDREVIEW_SMTP_PASSWORD go together: set both or neither"
+    )
+EMAIL_USE_TLS = _flag("MEDREVIEW_SMTP_TLS", False)
+EMAIL_TIMEOUT = 15  # seconds: a server that does not answer is tried again later
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _mail_from()
+# Webhooks go to https:// addresses; http:// only to this machine unless allowed here.
+WEBHOOK_ALLOW_HTTP = _flag("MEDREVIEW_WEBHOOK_ALLOW_HTTP", False)
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 

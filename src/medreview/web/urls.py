@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("medreview.network.urls")),
     path("", include("medreview.reviews.urls")),
     path("", include("medreview.reports.urls")),
+    path("", include("medreview.outbox.urls")),
     path("referrals/<uuid:referral_id>/", case.case_page, name="case"),
     path("referrals/<uuid:referral_id>/decision/", case.decide, name="decide"),
     path("referrals/<uuid:referral_id>/documents/correct/", case.correct_document),
