@@ -1,5 +1,5 @@
 """A clock that becomes nearly late or late is told once (docs/workflow.md, "Turnaround
-clocks"): the background check (`claims.tasks.check_clocks`, which `medreview serve` queues
+clocks"): the background check (`outbox.tasks.check_clocks`, which `medreview serve` queues
 every MEDREVIEW_CLOCK_CHECK_MINUTES, and `medreview clocks check` runs for a cron) writes a
 notice to the client, to the physician whose work it is and to the review desk, with an
 audit event; run again, it tells nothing new. Reading the work queue never tells anything."""
@@ -17,8 +17,9 @@ from medreview.audit.models import AuditEvent
 from medreview.claims.actions import do_create_user, do_set_service_levels
 from medreview.claims.models import Notice
 from medreview.claims.permissions import COMMAND_LINE
-from medreview.claims.tasks import check_clocks
 from medreview.cli import main
+from medreview.outbox.models import Email
+from medreview.outbox.tasks import check_clocks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,6 +66,15 @@ def test_a_late_and_a_nearly_late_clock_are_told_once(people: Any, capsys: Any) 
     )
     assert AuditEvent.objects.filter(action="clock.late").count() == 1
     assert AuditEvent.objects.filter(action="clock.nearly_late").count() == 1
+    # The same words by e-mail: the client's users, the desk's coordinator, the physician.
+    mailed = {(e.to, e.subject.split(":")[0]) for e in Email.objects.all() if "late" in e.body}
+    assert mailed == {
+        ("ann@a.example", "Claim WC-UNREAD"),
+        ("cora@review.example", "Claim WC-UNREAD"),
+        ("ann@a.example", "Claim WC-TEST-0001"),
+        ("cora@review.example", "Claim WC-TEST-0001"),
+        ("dr@review.example", "Claim WC-TEST-0001"),
+    }
 
     # Again, from the queue of tasks and from the command line: nothing new.
     assert check_clocks.call() == {"late": 0, "nearly_late": 0}

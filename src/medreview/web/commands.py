@@ -69,10 +69,11 @@ def _clocks() -> int:
     late."""
     from django.utils import timezone
 
+    from medreview.claims.lateness import notify_late_clocks
     from medreview.claims.permissions import COMMAND_LINE
-    from medreview.claims.tasks import notify_late_clocks
+    from medreview.outbox.actions import tell_clock
 
-    told = notify_late_clocks(today=timezone.localdate(), actor=COMMAND_LINE)
+    told = notify_late_clocks(today=timezone.localdate(), actor=COMMAND_LINE, tell=tell_clock)
     print(f"late {told['late']}, nearly late {told['nearly_late']}")
     return 0
 

@@ -1,38 +1,36 @@
-"""The base's background door, through Django's Tasks API: telling people, once, that a
-turnaround clock became nearly late or late (docs/workflow.md, "Turnaround clocks").
+"""Telling people, once, that a turnaround clock became nearly late or late
+(docs/workflow.md, "Turnaround clocks").
 
-`medreview serve` queues `check_clocks` when it starts and every
-`MEDREVIEW_CLOCK_CHECK_MINUTES` (15 by default); `medreview clocks check` runs the same for a
-cron. Page loads never notify: only this. Each clock is marked told in the transaction of its
+`medreview serve` queues the background check (`outbox.tasks.check_clocks`, which tells by
+e-mail too) when it starts and every `MEDREVIEW_CLOCK_CHECK_MINUTES` (15 by default);
+`medreview clocks check` runs the same for a cron. Page loads never notify: only this. Each clock is marked told in the transaction of its
 notices and its audit event, so a second run tells nothing new, and two runs at once tell
 each clock once (its row is locked, then read again).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
-from django_tasks import task
 
 from medreview.audit.actions import record
 from medreview.claims.clocks import notice_due, stage_label, state_of
 from medreview.claims.models import Clock, Organisation
 from medreview.claims.notices import notify
-from medreview.claims.permissions import BACKGROUND, Actor
+from medreview.claims.permissions import Actor
 from medreview.core.triage.stages import LATE, NEARLY_LATE, ClockState
 
 
-@task()
-def check_clocks() -> dict[str, int]:
-    """Tell of every clock that became nearly late or late since the last check."""
-    return notify_late_clocks(today=timezone.localdate(), actor=BACKGROUND)
-
-
-def notify_late_clocks(*, today: date, actor: Actor) -> dict[str, int]:
-    """What `check_clocks` does, for a day and an actor (`medreview clocks check` is the
-    command line). Returns how many clocks were told late and nearly late."""
+def notify_late_clocks(
+    *, today: date, actor: Actor, tell: Callable[[Clock, ClockState], str] | None = None
+) -> dict[str, int]:
+    """Tell of every clock that became nearly late or late since the last check, for a day
+    and an actor, with `tell` (the in-app notices of `send_clock_notice` unless the caller
+    tells more, as the outbox does by e-mail). Returns how many clocks were told late and
+    nearly late."""
+    tell = tell or send_clock_notice
     told = {LATE: 0, NEARLY_LATE: 0}
     for pk in (
         Clock.objects.filter(notice_due(today)).order_by("due", "id").values_list("pk", flat=True)
@@ -54,7 +52,7 @@ def notify_late_clocks(*, today: date, actor: Actor) -> dict[str, int]:
             else:
                 continue
             clock.save(update_fields=["late_notified", "nearly_late_notified"])
-            send_clock_notice(clock, state)
+            tell(clock, state)
             record(
                 f"clock.{state.state}",
                 actor=actor,
@@ -70,7 +68,7 @@ def notify_late_clocks(*, today: date, actor: Actor) -> dict[str, int]:
     return {"late": told[LATE], "nearly_late": told[NEARLY_LATE]}
 
 
-def send_clock_notice(clock: Clock, state: ClockState) -> None:
+def send_clock_notice(clock: Clock, state: ClockState) -> str:
     """The one place a clock's news goes out: an in-app notice to the client organisation
     whose referral it is, to the physician whose work the stage is (by NPI), and to the
     review desk's organisation. Inside the transaction that marks the clock told; no more of
@@ -92,3 +90,4 @@ def send_clock_notice(clock: Clock, state: ClockState) -> None:
         notify(text, referral=referral, npi=clock.npi)
     for desk in Organisation.objects.filter(kind=Organisation.REVIEWER).order_by("pk"):
         notify(text, referral=referral, organisation=desk)
+    return text
