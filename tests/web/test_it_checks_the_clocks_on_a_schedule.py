@@ -14,7 +14,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from webapp import run_worker
 
-from medreview.outbox.tasks import check_clocks
+from medreview.outbox.lateness import check_clocks
 from medreview.web.runtime import queue_clock_check
 
 

@@ -1,5 +1,5 @@
 """A clock that becomes nearly late or late is told once (docs/workflow.md, "Turnaround
-clocks"): the background check (`outbox.tasks.check_clocks`, which `medreview serve` queues
+clocks"): the background check (`outbox.lateness.check_clocks`, which `medreview serve` queues
 every MEDREVIEW_CLOCK_CHECK_MINUTES, and `medreview clocks check` runs for a cron) writes a
 notice to the client, to the physician whose work it is and to the review desk, with an
 audit event; run again, it tells nothing new. Reading the work queue never tells anything."""
@@ -18,8 +18,8 @@ from medreview.claims.actions import do_create_user, do_set_service_levels
 from medreview.claims.models import Notice
 from medreview.claims.permissions import COMMAND_LINE
 from medreview.cli import main
+from medreview.outbox.lateness import check_clocks
 from medreview.outbox.models import Email
-from medreview.outbox.tasks import check_clocks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

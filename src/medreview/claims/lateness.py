@@ -1,7 +1,7 @@
 """Telling people, once, that a turnaround clock became nearly late or late
 (docs/workflow.md, "Turnaround clocks").
 
-`medreview serve` queues the background check (`outbox.tasks.check_clocks`, which tells by
+`medreview serve` queues the background check (`outbox.lateness.check_clocks`, which tells by
 e-mail too) when it starts and every `MEDREVIEW_CLOCK_CHECK_MINUTES` (15 by default);
 `medreview clocks check` runs the same for a cron. Page loads never notify: only this. Each clock is marked told in the transaction of its
 notices and its audit event, so a second run tells nothing new, and two runs at once tell

@@ -21,18 +21,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from medreview.audit.actions import actor_name, record
-from medreview.claims.clocks import stage_label
 from medreview.claims.errors import ActionError
-from medreview.claims.lateness import send_clock_notice
-from medreview.claims.models import Clock, Notice, Organisation, Referral, User
+from medreview.claims.models import Notice, Organisation, Referral, User
 from medreview.claims.notices import notify
 from medreview.claims.permissions import Actor, Permission, require
 from medreview.claims.roles import CLIENT_ROLES
-from medreview.core.triage.stages import ClockState
 from medreview.outbox.events import EVENTS
 from medreview.outbox.models import Email, EmailAttachment, Webhook, WebhookDelivery
 from medreview.outbox.tasks import deliver_webhook, send_email
@@ -40,8 +36,6 @@ from medreview.outbox.tasks import deliver_webhook, send_email
 # http:// (unencrypted) is taken for these hosts only, unless MEDREVIEW_WEBHOOK_ALLOW_HTTP.
 THIS_MACHINE = frozenset({"localhost", "127.0.0.1", "::1"})
 MOST_ATTACHMENT_BYTES = 20 * 1024 * 1024
-# The desk's people told of late work by e-mail (the in-app notice reaches the whole desk).
-CLOCK_DESK_ROLES = ("coordinator", "scheduler")
 
 
 def announce(
@@ -278,22 +272,3 @@ def do_retry_delivery(delivery: WebhookDelivery, *, actor: Actor) -> WebhookDeli
         )
         transaction.on_commit(partial(deliver_webhook.enqueue, found.pk, found.attempts + 1))
     return found
-
-
-def tell_clock(clock: Clock, state: ClockState) -> str:
-    """A turnaround clock's news (`claims.lateness.send_clock_notice`: in-app, to the client,
-    to the physician whose work it is and to the desk), and the same words by e-mail to the
-    people each notice reaches: the client's users, the physician's user, and the desk's
-    coordinators and schedulers. Inside the transaction that marks the clock told."""
-    text = send_clock_notice(clock, state)
-    referral = clock.referral
-    people = User.objects.filter(is_active=True).filter(
-        Q(organisation_id=referral.organisation_id, role__in=CLIENT_ROLES)
-        | Q(organisation__kind=Organisation.REVIEWER, role__in=CLOCK_DESK_ROLES)
-        | (Q(npi=clock.npi, role="physician") if clock.npi else Q(pk__in=[]))
-    )
-    subject = f"Claim {referral.claim_number}: {stage_label(clock.stage).lower()} {state.state.replace('_', ' ')}"
-    body = f"{text}\n\nClaim {referral.claim_number}: sign in to medreview to see the referral.\n"
-    for email in people.order_by("email").values_list("email", flat=True).distinct():
-        queue_email(email, subject, body, referral=referral)
-    return text

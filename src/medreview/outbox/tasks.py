@@ -178,14 +178,3 @@ def send_email(email_pk: int, attempt: int) -> str | None:
 def _send(message: EmailMessage) -> None:
     with get_connection(fail_silently=False) as connection:
         connection.send_messages([message])
-
-
-@task()
-def check_clocks() -> dict[str, int]:
-    """Tell, once, of every turnaround clock that became nearly late or late since the last
-    check, in the application and by e-mail (`claims.lateness`, `outbox.actions.tell_clock`)."""
-    from medreview.claims.lateness import notify_late_clocks
-    from medreview.claims.permissions import BACKGROUND
-    from medreview.outbox.actions import tell_clock
-
-    return notify_late_clocks(today=timezone.localdate(), actor=BACKGROUND, tell=tell_clock)

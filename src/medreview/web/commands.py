@@ -71,7 +71,7 @@ def _clocks() -> int:
 
     from medreview.claims.lateness import notify_late_clocks
     from medreview.claims.permissions import COMMAND_LINE
-    from medreview.outbox.actions import tell_clock
+    from medreview.outbox.lateness import tell_clock
 
     told = notify_late_clocks(today=timezone.localdate(), actor=COMMAND_LINE, tell=tell_clock)
     print(f"late {told['late']}, nearly late {told['nearly_late']}")

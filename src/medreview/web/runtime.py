@@ -114,12 +114,12 @@ def requeue_unfinished(*, reclaim_running: bool, dead_workers: Collection[str] =
 
 
 def queue_clock_check() -> bool:
-    """Queue the check of the turnaround clocks (`outbox.tasks.check_clocks`: each clock
+    """Queue the check of the turnaround clocks (`outbox.lateness.check_clocks`: each clock
     that became nearly late or late told once), unless one waits in the queue already (a
     worker busy for longer than the interval need not find a pile of them). True if queued."""
     from django_tasks_db.models import DBTaskResult
 
-    from medreview.outbox.tasks import check_clocks
+    from medreview.outbox.lateness import check_clocks
 
     if DBTaskResult.objects.filter(status="READY", task_path=check_clocks.module_path).exists():
         return False
