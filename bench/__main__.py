@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench import (
     assignment,
+    claim_file,
     cli,
     fax_packets,
     fhir,
@@ -23,6 +24,7 @@ from bench import (
     ocr,
     portal,
     report,
+    slots,
     text_pdf,
     triage,
 )
@@ -44,6 +46,8 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], Outcome]]] = {
     ),
     "report": ("A review's report as a PDF: 20 questions, 200 citations", report.run),
     "portal": ("The physician's portal and the report, as requests", portal.run),
+    "claim-file": ("The claim file of 600 pages of records, as a request", claim_file.run),
+    "slots": ("The earliest lawful IME slots of 1,000 examiners' hours, as a request", slots.run),
     "load": ("Proof under load: serve on PostgreSQL, driven by locust; OCR by workers", load.run),
 }
 

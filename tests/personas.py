@@ -1,6 +1,6 @@
 """The people of the web tests (`people` fixture, conftest.py): two clients' adjusters, the
-review desk (a coordinator and a QA nurse), and two physicians of the network; `make_people`
-makes them for a fixture of a wider scope."""
+review desk (a coordinator, a QA nurse and, when asked for, a scheduler), and two physicians
+of the network; `make_people` makes them for a fixture of a wider scope."""
 
 from __future__ import annotations
 
@@ -22,6 +22,25 @@ class Personas:
     physician: Any
     qa: Any
     physician_b: Any
+
+    @property
+    def scheduler(self) -> Any:
+        """The review desk's scheduler, sam@review.example, made the first time a test asks
+        for it (tests that make their own scheduler of that address are left as they were)."""
+        from medreview.claims.actions import do_create_user
+        from medreview.claims.models import User
+        from medreview.claims.permissions import COMMAND_LINE
+
+        found = User.objects.filter(email="sam@review.example").first()
+        if found is not None:
+            return found
+        return do_create_user(
+            self.reviewer,
+            actor=COMMAND_LINE,
+            email="sam@review.example",
+            role="scheduler",
+            password="correct horse battery",
+        )
 
     def token(self, user: Any) -> str:
         from medreview.claims.actions import do_create_token

@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ni = n.add_parser("import", help="add or update physicians (by NPI) from a roster CSV")
     ni.add_argument("file", type=Path, metavar="FILE.csv")
+    na = n.add_parser("availability", help="examiners' bookable hours for IMEs").add_subparsers(
+        dest="what", required=True, parser_class=_Parser
+    )
+    nai = na.add_parser(
+        "import", help="replace examiners' hours, for the days a CSV names, by its blocks"
+    )
+    nai.add_argument("file", type=Path, metavar="FILE.csv")
     w = sub.add_parser("webhook", help="webhooks to a client's claim system").add_subparsers(
         dest="action", required=True, parser_class=_Parser
     )

@@ -77,6 +77,7 @@ def test_a_new_referrals_body_is_the_referral_as_text_or_file_and_repeated_recor
         # An id that is not a number: 422, naming it.
         ("get", "/api/v1/assignments/{assignment_id}", {401, 403, 404, 422}),
         ("get", "/api/v1/assignment-batches/{batch_id}", {401, 403, 404, 422}),
+        ("get", "/api/v1/referrals/{referral_id}/claim-file.zip", {401, 403, 404, 409}),
     ],
 )
 def test_each_operation_describes_its_error_answers_as_a_detail(

@@ -53,6 +53,7 @@ NOBODY: frozenset[str] = frozenset()
 # Whoever may see a client's referral: its own client's people and the whole review desk.
 OWNERS = CLIENT_A | DESK
 PHYSICIANS_OWN = frozenset({PHYSICIAN})
+SCHEDULERS = frozenset({"scheduler", "coordinator", "admin"})  # schedule_exams
 
 # Who reaches each route, by method and pattern. Keep it in the words of the permission table
 # (`claims.permissions.GRANTS`); a physician never reaches a referral by the desk's routes.
@@ -88,11 +89,21 @@ WHO: dict[str, frozenset[str]] = {
     "POST referrals/<uuid:referral_id>/ime-referral/confirm/": frozenset({"coordinator"}),
     "POST referrals/<uuid:referral_id>/close/": frozenset({"coordinator"}),
     "GET referrals/<uuid:referral_id>/report.pdf": CLIENT_A | {"coordinator", "qa", "admin"},
+    "GET referrals/<uuid:referral_id>/claim-file.zip": CLIENT_A | {"coordinator", "admin"},
+    # The IME's scheduling: the desk's schedulers, coordinators and administrators; its
+    # notice letter, whoever sees the IME referral.
+    "GET referrals/<uuid:referral_id>/ime/": SCHEDULERS,
+    "POST referrals/<uuid:referral_id>/ime/book/": SCHEDULERS,
+    "POST referrals/<uuid:referral_id>/ime/appointments/<int:appointment_id>/outcome/": SCHEDULERS,
+    "GET referrals/<uuid:referral_id>/ime/appointments/<int:appointment_id>/notice.pdf": CLIENT_A
+    | {"coordinator", "scheduler", "admin"},
     # The network and the assignment batches: the desk.
     "GET network/": DESK,
     "GET network/<str:npi>/": DESK,
     "POST network/<str:npi>/edit/": frozenset({"admin"}),
     "POST network/<str:npi>/verify/": frozenset({"admin"}),
+    "POST network/<str:npi>/hours/": frozenset({"admin"}),
+    "POST network/<str:npi>/hours/<int:block_id>/remove/": frozenset({"admin"}),
     "GET assignments/": DESK,
     "POST assignments/propose/": frozenset({"coordinator"}),
     "GET assignments/<int:batch_id>/": DESK,
@@ -142,6 +153,7 @@ WHO: dict[str, frozenset[str]] = {
     "POST api/v1/referrals/{referral_id}/ime-referral/confirm": frozenset({"coordinator"}),
     "POST api/v1/referrals/{referral_id}/close": frozenset({"coordinator"}),
     "GET api/v1/referrals/{referral_id}/report.pdf": CLIENT_A | {"coordinator", "qa", "admin"},
+    "GET api/v1/referrals/{referral_id}/claim-file.zip": CLIENT_A | {"coordinator", "admin"},
     "POST api/v1/referrals/{referral_id}/addenda": CLIENT_A,
     "GET api/v1/assignments": frozenset({PHYSICIAN, OTHER_PHYSICIAN}),
     "GET api/v1/assignments/{assignment_id}": PHYSICIANS_OWN,
@@ -155,6 +167,9 @@ WHO: dict[str, frozenset[str]] = {
     "POST api/v1/assignment-batches": frozenset({"coordinator"}),
     "GET api/v1/assignment-batches/{batch_id}": DESK,
     "POST api/v1/assignment-batches/{batch_id}/apply": frozenset({"coordinator"}),
+    "GET api/v1/referrals/{referral_id}/ime/slots": SCHEDULERS,
+    "POST api/v1/referrals/{referral_id}/ime/appointments": SCHEDULERS,
+    "POST api/v1/appointments/{appointment_id}/outcome": SCHEDULERS,
 }
 
 
@@ -187,6 +202,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "api/v1/assignments/{assignment_id}/decline": {"reason": "Away that week."},
     "api/v1/assignments/{assignment_id}/addenda/{number}": {"response": "No change."},
     "api/v1/assignments/{assignment_id}/qa": {"decision": "return", "note": "Cite page 2."},
+    "api/v1/referrals/{referral_id}/ime/appointments": {
+        "npi": REVIEWER_B["npi"],
+        "start": "2027-01-04T09:00",
+    },
+    "api/v1/appointments/{appointment_id}/outcome": {"outcome": "no_show"},
 }
 QUERIES = {"api/v1/referrals/{referral_id}/candidates": "?service=peer_review"}
 
@@ -292,6 +312,7 @@ def _build() -> World:
     gapped = Referral.objects.get(pk=other["id"])
     gap = gap_key(gapped.triage["gaps"][0])
     request, _ = do_request_records(gapped, actor=people.coordinator, gap=gap)
+    appointment, block = _booked_ime(referral, people.coordinator, users["scheduler"])
     batch = do_propose_assignments(actor=people.coordinator)
     run_worker()
     # A client's webhook, and a delivery of it that failed (no worker sends it here).
@@ -318,9 +339,47 @@ def _build() -> World:
         "organisation_id": str(people.client_a.pk),
         "webhook_id": str(hook.pk),
         "delivery_id": str(delivery.pk),
+        "appointment_id": str(appointment.pk),
+        "block_id": str(block.pk),
     }
     tokens = {name: people.token(user) for name, user in users.items()}
     return World(ids=ids, users=users, tokens=tokens)
+
+
+def _booked_ime(referral: Any, coordinator: Any, scheduler: Any) -> tuple[Any, Any]:
+    """The IME referral confirmed, the other physician's hours near the claimant, and the
+    first lawful slot booked: an appointment and a block of hours for the routes' ids."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from medreview.claims.permissions import COMMAND_LINE
+    from medreview.exams.actions import do_book_appointment
+    from medreview.exams.schedule import booking_of, lawful_slots
+    from medreview.network.actions import do_add_hours
+    from medreview.network.models import Physician
+    from medreview.reports.actions import do_confirm_ime_referral
+
+    ime = do_confirm_ime_referral(referral, actor=coordinator)
+    examiner = Physician.objects.get(npi=REVIEWER_B["npi"])
+    days = [
+        do_add_hours(
+            examiner, actor=COMMAND_LINE, day=timezone.localdate() + timedelta(days=n),
+            start=time(9), end=time(12), zip_code="94110", address="2000 Mission Street",
+        )
+        for n in range(1, 31)
+    ]  # fmt: skip
+    first = lawful_slots(booking_of(referral, ime, today=timezone.localdate())).slots.slots[0]
+    made = do_book_appointment(
+        referral, actor=scheduler, npi=examiner.npi, start=first.start, interpreter=False,
+        transport=False,
+    )  # fmt: skip
+    # A block of the physician the network routes name (`npi`).
+    theirs = do_add_hours(
+        Physician.objects.get(npi=REVIEWER["npi"]), actor=COMMAND_LINE, day=days[-1].day,
+        start=time(13), end=time(15), zip_code="94107", address="1 Market Street",
+    )  # fmt: skip
+    return made, theirs
 
 
 @pytest.fixture(scope="module")
@@ -387,6 +446,8 @@ def _only_method(route: str) -> bool:
 NO_PATIENT_DATA = {
     "GET api/v1/referrals/{referral_id}/candidates": "the network's physicians, ranked",
     "GET api/v1/referrals/{referral_id}/audit": "the trail itself: who did what, when",
+    "GET api/v1/referrals/{referral_id}/ime/slots": "examiners' hours and offices, the first"
+    " lawful day",
 }
 
 
@@ -400,7 +461,8 @@ def _shows_patient_data(route: str) -> bool:
 def _readings() -> int:
     from medreview.audit.models import AuditEvent
 
-    return AuditEvent.objects.filter(action__endswith=".viewed").count()
+    downloads = AuditEvent.objects.filter(action="claim_file.downloaded")  # a reading too
+    return AuditEvent.objects.filter(action__endswith=".viewed").count() + downloads.count()
 
 
 @pytest.mark.parametrize("route", ROUTES)

@@ -48,6 +48,8 @@ class Permission(StrEnum):
     SEE_JURISDICTION_RULES = "see_jurisdiction_rules"
     EDIT_JURISDICTION_RULES = "edit_jurisdiction_rules"
     MANAGE_WEBHOOKS = "manage_webhooks"
+    SCHEDULE_EXAMS = "schedule_exams"
+    DOWNLOAD_CLAIM_FILE = "download_claim_file"
 
 
 _DESK = frozenset(REVIEW_ROLES)
@@ -82,6 +84,11 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.SEE_JURISDICTION_RULES: _DESK,
     Permission.EDIT_JURISDICTION_RULES: frozenset({"admin"}),
     Permission.MANAGE_WEBHOOKS: frozenset({"admin"}),
+    # The IME's appointments: booked, moved and their outcomes recorded by the desk.
+    Permission.SCHEDULE_EXAMS: frozenset({"scheduler", "coordinator", "admin"}),
+    # The claim file: the client defends the claim with it; the desk's coordinator and
+    # administrator make it for the client.
+    Permission.DOWNLOAD_CLAIM_FILE: _CLIENTS | {"coordinator", "admin"},
 }
 
 # What each permission lets a person do, in the words of a refusal.
@@ -110,6 +117,10 @@ DOING = {
     Permission.SEE_JURISDICTION_RULES: "see the jurisdiction rules (the review desk does)",
     Permission.EDIT_JURISDICTION_RULES: "correct jurisdiction rules (an administrator does)",
     Permission.MANAGE_WEBHOOKS: "register webhooks and see what the outbox sent (an administrator does)",
+    Permission.SCHEDULE_EXAMS: "schedule examinations (a scheduler, a coordinator or an"
+    " administrator does)",
+    Permission.DOWNLOAD_CLAIM_FILE: "download the claim file (a client's users, a coordinator or"
+    " an administrator do)",
 }
 
 

@@ -19,6 +19,7 @@ Everything here is pure: the day (`today`), the holidays and the hours are passe
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -371,23 +372,27 @@ def earliest_slots(
     length: timedelta = EXAM_LENGTH,
 ) -> Slots:
     """The earliest lawful slots among the examiners' hours (given in order of day and start:
-    the reading stops at the `limit`-th slot found), each at or after the window's first day."""
+    the reading stops once no block left can hold a slot among the first `limit`), each at or
+    after the window's first day."""
     open_ = window(case, rules, holidays)
-    if open_.closed is not None:
+    if open_.closed is not None or limit < 1:
         return Slots(open_, ())
     taken = {npi: frozenset(starts) for npi, starts in booked.items()}
     able: dict[tuple[str, date], bool] = {}
     offices: dict[tuple[float | None, float | None, str], float | None] = {}
     found: list[Slot] = []
     # Blocks come by day and start, so a long block's late slots may follow a short one's
-    # early ones: once enough are found, the rest of that day is still read, then sorted.
-    last_day: date | None = None
+    # early ones: once `limit` slots are found, the latest start among the first `limit` is
+    # the cut-off, and reading goes on only while a block starts at or before it (a slot at
+    # the cut-off may still win on distance). `found` is cut back to the first `limit` each
+    # time it doubles, so a network's first day is never held whole.
+    cutoff: datetime | None = None
     for block in hours:
         if block.day < open_.earliest:
             continue
         if open_.latest is not None and block.day > open_.latest:
             break
-        if last_day is not None and block.day > last_day:
+        if cutoff is not None and datetime.combine(block.day, block.start) > cutoff:
             break
         examiner = examiners.get(block.npi)
         if examiner is None:
@@ -408,10 +413,18 @@ def earliest_slots(
             continue
         mine = taken.get(block.npi, frozenset())
         for start in block.starts(length):
+            if cutoff is not None and start > cutoff:
+                break
             if any(abs(b - start) < length for b in mine):
                 continue
             found.append(Slot(block.npi, start, block.address, block.zip, miles))
-        if last_day is None and len(found) >= limit:
-            last_day = block.day
-    found.sort(key=lambda s: (s.start, s.distance_miles or 0.0, s.npi))
+        if len(found) >= (limit if cutoff is None else 2 * limit):
+            found = heapq.nsmallest(limit, found, key=_earliest)
+            cutoff = found[-1].start if len(found) == limit else None
+    found.sort(key=_earliest)
     return Slots(open_, tuple(found[:limit]))
+
+
+def _earliest(slot: Slot) -> tuple[datetime, float, str]:
+    """The order slots are offered in: the earliest, then the nearest, then by NPI."""
+    return (slot.start, slot.distance_miles or 0.0, slot.npi)

@@ -1,12 +1,12 @@
 """Every change to the physician network goes through one of these actions, each in one
 transaction with its audit event: importing a roster, editing a physician, recording a
-verified credential."""
+verified credential, and the examiners' bookable hours (imported, added, removed)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +15,10 @@ from django.db import transaction
 from medreview.audit.actions import record
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Actor, Permission, require
+from medreview.core.network import geo
+from medreview.core.network.hours import MAX_ADDRESS, HoursRow
 from medreview.core.network.roster import RosterRow
-from medreview.network.models import Licence, Physician, PhysicianSpecialty
+from medreview.network.models import Availability, Licence, Physician, PhysicianSpecialty
 
 BATCH = 500  # rows per statement: under every database's limit on parameters
 _FIELDS = [
@@ -229,3 +231,151 @@ def do_verify_credential(
             detail=detail,
         )
     return physician
+
+
+# The examiners' bookable hours for IMEs (docs/command-line.md, "medreview network
+# availability import"; the physician's page).
+
+
+def do_import_hours(
+    rows: Sequence[HoursRow], *, actor: Actor, source: str, rejected: int = 0
+) -> int:
+    """Replace, for each physician and day the rows name, the blocks of bookable hours with
+    the rows' blocks (a day not named keeps its blocks); all of them or none. Returns the
+    number of blocks replaced."""
+    require(actor, Permission.EDIT_NETWORK)
+    with transaction.atomic():
+        ids = dict(
+            Physician.objects.filter(npi__in=sorted({r.npi for r in rows})).values_list("npi", "id")
+        )
+        unknown = sorted({r.npi for r in rows} - set(ids))
+        if unknown:
+            raise ActionError(f"no physician of the network has NPI {', '.join(unknown)}")
+        days: dict[int, set[date]] = {}
+        for r in rows:
+            days.setdefault(ids[r.npi], set()).add(r.day)
+        replaced = 0
+        for physician_id, named in days.items():
+            for chunk in _chunks(sorted(named)):
+                deleted, _ = Availability.objects.filter(
+                    physician_id=physician_id, day__in=chunk
+                ).delete()
+                replaced += deleted
+        Availability.objects.bulk_create(
+            [
+                Availability(
+                    physician_id=ids[r.npi],
+                    day=r.day,
+                    start=r.start,
+                    end=r.end,
+                    zip=r.zip,
+                    address=r.address,
+                    latitude=r.latitude,
+                    longitude=r.longitude,
+                )
+                for r in rows
+            ],
+            batch_size=BATCH,
+        )
+        record(
+            "network.hours_imported",
+            actor=actor,
+            organisation=getattr(actor, "organisation", None),
+            detail={
+                "source": source,
+                "imported": len(rows),
+                "physicians": len(days),
+                "replaced": replaced,
+                "rejected": rejected,
+            },
+        )
+    return replaced
+
+
+def do_add_hours(
+    physician: Physician,
+    *,
+    actor: Actor,
+    day: date,
+    start: time,
+    end: time,
+    zip_code: str,
+    address: str,
+) -> Availability:
+    """Add a block of bookable hours at one office on one day; refused when it ends before
+    it starts, the ZIP is unknown, the address is empty, or it overlaps another block of the
+    physician."""
+    require(actor, Permission.EDIT_NETWORK)
+    address = " ".join((address or "").split())
+    zip_code = (zip_code or "").strip()
+    if end <= start:
+        raise ActionError(
+            f"the end, {end:%H:%M}, is not after the start, {start:%H:%M}", field="end"
+        )
+    where = geo.centroid(zip_code) if zip_code.isdigit() and len(zip_code) == 5 else None
+    if where is None:
+        raise ActionError(f"{zip_code!r} is not a known US ZIP code", field="zip")
+    if not address:
+        raise ActionError("give the office's address", field="address")
+    if len(address) > MAX_ADDRESS:
+        raise ActionError(f"at most {MAX_ADDRESS} characters", field="address")
+    with transaction.atomic():
+        physician = Physician.objects.select_for_update().get(pk=physician.pk)
+        twin = Availability.objects.filter(
+            physician=physician, day=day, start__lt=end, end__gt=start
+        ).first()
+        if twin is not None:
+            raise ActionError(
+                f"it overlaps the block of {twin.day:%d %b %Y}, {twin.start:%H:%M}-"
+                f"{twin.end:%H:%M} at {twin.zip}: remove that one first",
+                status=409,
+            )
+        made = Availability.objects.create(
+            physician=physician,
+            day=day,
+            start=start,
+            end=end,
+            zip=zip_code,
+            address=address,
+            latitude=where.latitude,
+            longitude=where.longitude,
+        )
+        record(
+            "network.hours_added",
+            actor=actor,
+            organisation=getattr(actor, "organisation", None),
+            detail={"npi": physician.npi, **_block(made)},
+        )
+    return made
+
+
+def do_remove_hours(block: Availability, *, actor: Actor) -> None:
+    """Remove a block of bookable hours (an exam booked in it stays booked)."""
+    require(actor, Permission.EDIT_NETWORK)
+    with transaction.atomic():
+        found = (
+            Availability.objects.select_for_update()
+            .select_related("physician")
+            .filter(pk=block.pk)
+            .first()
+        )
+        if found is None:
+            raise ActionError("this block of hours was removed already", status=404)
+        detail = {"npi": found.physician.npi, **_block(found)}
+        found.delete()
+        record(
+            "network.hours_removed",
+            actor=actor,
+            organisation=getattr(actor, "organisation", None),
+            detail=detail,
+        )
+
+
+def _block(found: Availability) -> dict[str, Any]:
+    return {
+        "day": found.day.isoformat(),
+        "start": f"{found.start:%H:%M}",
+        "end": f"{found.end:%H:%M}",
+        "zip": found.zip,
+        "address": found.address,
+    }

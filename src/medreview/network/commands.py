@@ -1,5 +1,6 @@
-"""`medreview network import FILE.csv` and `medreview match CASE_DIR` (docs/command-line.md,
-"The physician network"): bad rows named on stderr with their line, the tally last on stdout."""
+"""`medreview network import FILE.csv`, `medreview network availability import FILE.csv` and
+`medreview match CASE_DIR` (docs/command-line.md, "The physician network"): bad rows named on
+stderr with their line, the tally last on stdout."""
 
 from __future__ import annotations
 
@@ -12,7 +13,36 @@ from datetime import date
 def run_network(args: argparse.Namespace) -> int:
     if args.command == "match":
         return _match(args)
+    if args.action == "availability":
+        return _import_hours(args)
     return _import(args)
+
+
+def _import_hours(args: argparse.Namespace) -> int:
+    """The examiners' bookable hours: each physician's blocks of the days the file names are
+    replaced by the file's."""
+    from medreview.claims.permissions import COMMAND_LINE
+    from medreview.core.network.hours import HoursError, read_hours
+    from medreview.network.actions import do_import_hours
+    from medreview.network.models import Physician
+
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"{args.file}: cannot be read as UTF-8 text ({exc.__class__.__name__})")
+    known = frozenset(Physician.objects.values_list("npi", flat=True))
+    try:
+        rows, rejected = read_hours(text, known=known)
+    except HoursError as exc:
+        return _fail(f"{args.file}: {exc}")
+    for bad in rejected:
+        print(f"{args.file}: {bad}", file=sys.stderr)
+    if rows:
+        do_import_hours(rows, actor=COMMAND_LINE, source=str(args.file), rejected=len(rejected))
+    print(f"imported {len(rows)}, rejected {len(rejected)}")
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

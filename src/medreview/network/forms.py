@@ -104,3 +104,24 @@ class CredentialForm(forms.Form):
         label="Licence expires", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sanctioned = forms.BooleanField(label="A sanction was found", required=False)
+
+
+class HoursForm(forms.Form):
+    """A block of an examiner's bookable hours for IMEs, at one office on one day."""
+
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label="To", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    zip = forms.CharField(label="Office ZIP", max_length=5)
+    address = forms.CharField(label="Office address", max_length=300)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end", f"{end:%H:%M} is not after {start:%H:%M}")
+        return data

@@ -96,3 +96,32 @@ class Licence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["physician", "state"], name="one_licence_per_state")
         ]
+
+
+class Availability(models.Model):
+    """A block of an examiner's bookable hours for IMEs at one office on one day
+    (docs/command-line.md, "medreview network availability import"). The day and times are
+    the office's wall clock, as an exam is held at 9:00 where it is held; the office's ZIP
+    centroid is kept for the claimant's distance to it. Read in order of day and start (the
+    index) when the earliest slots are looked for."""
+
+    physician = models.ForeignKey(Physician, on_delete=models.CASCADE, related_name="availability")
+    day = models.DateField()
+    start = models.TimeField()
+    end = models.TimeField()
+    zip = models.CharField(max_length=5)
+    address = models.CharField(max_length=300)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ["day", "start", "id"]
+        indexes = [models.Index(fields=["day", "start"], name="availability_day_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="availability_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.start:%H:%M}-{self.end:%H:%M} at {self.zip}"

@@ -1,6 +1,7 @@
 """Pages of the physician network for the review desk: find physicians, see one with what
-is due for credentialing, edit them and record verified credentials (administrators), and
-the candidates for a referral (on the case page). A client's user sees none of it."""
+is due for credentialing and the next 60 days of their bookable hours for IMEs, edit them,
+record verified credentials and add or remove hours (administrators), and the candidates for
+a referral (on the case page). A client's user sees none of it."""
 
 from __future__ import annotations
 
@@ -12,19 +13,26 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from medreview.claims.access import refuse_unless
+from medreview.claims.access import refuse_unless, row_id
 from medreview.claims.errors import ActionError
 from medreview.claims.permissions import Permission, may
 from medreview.core.network import taxonomy
 from medreview.core.network.matching import reverify_by
 from medreview.core.triage.calendars import is_jurisdiction
-from medreview.network.actions import do_update_physician, do_verify_credential
-from medreview.network.forms import CredentialForm, PhysicianForm
-from medreview.network.models import Physician
+from medreview.network.actions import (
+    do_add_hours,
+    do_remove_hours,
+    do_update_physician,
+    do_verify_credential,
+)
+from medreview.network.forms import CredentialForm, HoursForm, PhysicianForm
+from medreview.network.models import Availability, Physician
 
 DUE_SOON_DAYS = 60
+HOURS_SHOWN_DAYS = 60
 PAGE = 50
 
 
@@ -117,7 +125,9 @@ def _render_physician(
     *,
     form: PhysicianForm | None = None,
     credential_form: CredentialForm | None = None,
+    hours_form: HoursForm | None = None,
     error: str | None = None,
+    hours_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     specialties = []
@@ -135,6 +145,10 @@ def _render_physician(
             "credential_form": credential_form or CredentialForm(),
             "can_edit": may(request.user, Permission.EDIT_NETWORK),
             "error": error,
+            "hours": _hours(p),
+            "hours_days": HOURS_SHOWN_DAYS,
+            "hours_form": hours_form or HoursForm(initial={"zip": p.zip}),
+            "hours_error": hours_error,
         },
         status=status,
     )
@@ -181,3 +195,54 @@ def verify_credential(request: HttpRequest, npi: str) -> HttpResponse:
             request, p, credential_form=form, error=str(exc), status=exc.status
         )
     return redirect("physician", npi=npi)
+
+
+def _hours(p: Physician) -> list[Availability]:
+    """The physician's blocks of bookable hours from today through the next 60 days."""
+    today = timezone.localdate()
+    return list(
+        Availability.objects.filter(
+            physician=p, day__gte=today, day__lte=today + timedelta(days=HOURS_SHOWN_DAYS)
+        ).order_by("day", "start")
+    )
+
+
+@login_required
+@require_POST
+def add_hours(request: HttpRequest, npi: str) -> HttpResponse:
+    if (denied := refuse_unless(request, Permission.EDIT_NETWORK)) is not None:
+        return denied
+    p = get_object_or_404(Physician, npi=npi)
+    form = HoursForm(request.POST)
+    if not form.is_valid():
+        return _render_physician(request, p, hours_form=form, status=422)
+    data = form.cleaned_data
+    try:
+        do_add_hours(
+            p,
+            actor=request.user,
+            day=data["day"],
+            start=data["start"],
+            end=data["end"],
+            zip_code=data["zip"],
+            address=data["address"],
+        )
+    except ActionError as exc:
+        return _render_physician(
+            request, p, hours_form=form, hours_error=str(exc), status=exc.status
+        )
+    return redirect(f"/network/{npi}/#hours")
+
+
+@login_required
+@require_POST
+def remove_hours(request: HttpRequest, npi: str, block_id: int) -> HttpResponse:
+    if (denied := refuse_unless(request, Permission.EDIT_NETWORK)) is not None:
+        return denied
+    p = get_object_or_404(Physician, npi=npi)
+    block = get_object_or_404(Availability, pk=row_id(block_id), physician=p)
+    try:
+        do_remove_hours(block, actor=request.user)
+    except ActionError as exc:
+        return _render_physician(request, p, hours_error=str(exc), status=exc.status)
+    return redirect(f"/network/{npi}/#hours")

@@ -465,6 +465,9 @@ def do_confirm_ime_referral(referral: Referral, *, actor: User) -> ImeReferral:
         ime.confirmed_by = actor
         ime.confirmed = timezone.now()
         ime.save(update_fields=["status", "confirmed_by", "confirmed"])
+        # The exam is to be scheduled now: its clock runs until an appointment is booked
+        # (exams.actions.do_book_appointment stops it).
+        start_clock(referral, "scheduling", today=timezone.localdate(), subject="IME scheduling")
         record(
             "ime_referral.confirmed",
             actor=actor,

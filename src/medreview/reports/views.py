@@ -29,7 +29,7 @@ from medreview.records.corrections import corrected, document_name
 from medreview.records.views import record_png, render_record_page
 from medreview.reports import actions
 from medreview.reports.api import own_or_404, physician_assignments
-from medreview.reports.models import Addendum, PeerToPeer, QaReview
+from medreview.reports.models import Addendum, ImeReferral, PeerToPeer, QaReview
 from medreview.reports.review import questions_of, record_pages, review_of
 from medreview.reviews.actions import ATTESTATION, do_attest_assignment, do_decline_assignment
 from medreview.reviews.models import Assignment
@@ -42,6 +42,16 @@ def portal(request: HttpRequest) -> HttpResponse:
     if (denied := refuse_unless(request, Permission.REVIEW_ASSIGNMENTS)) is not None:
         return denied
     found = list(physician_assignments(request.user))
+    # Each assignment answers its own questions: an IME those of its IME referral (one query).
+    narrowed = dict(
+        ImeReferral.objects.filter(
+            referral_id__in=[a.referral_id for a in found if a.service == "ime"],
+            status=ImeReferral.CONFIRMED,
+        ).values_list("referral_id", "questions")
+    )
+    for a in found:
+        asked = narrowed.get(a.referral_id) if a.service == "ime" else None
+        a.questions_asked = len(asked if asked is not None else a.referral.questions)
     todo = [a for a in found if a.status in Assignment.OPEN_STATUSES or _open_addendum(a)]
     done = [a for a in found if a not in todo]
     notices = Notice.objects.filter(npi=request.user.npi).select_related("referral")[:10]  # type: ignore[union-attr]

@@ -82,6 +82,26 @@ def do_assign_physician(
     return made
 
 
+def do_assign_examiner(
+    referral: Referral,
+    *,
+    actor: User,
+    row: Physician,
+    physician: matching.PhysicianProfile,
+    request: matching.Request,
+    today: date,
+) -> Assignment:
+    """Give the referral's IME to the examiner an appointment is booked with. Runs inside the
+    booking door (`exams.actions.do_book_appointment`), which holds the permission and has
+    checked the examiner against the matcher's rules and the scheduling rules, as
+    `do_cancel_assignments` runs inside the decision that cancels."""
+    with transaction.atomic():
+        _check_waiting(referral, "ime")
+        made = _give(referral, "ime", row, physician, request, actor=actor, today=today)
+        record("assignment.created", actor=actor, referral=referral, detail=_detail(made))
+    return made
+
+
 def do_propose_assignments(*, actor: User) -> AssignmentBatch:
     """Start computing a proposal for the queue of waiting reviews (in the background)."""
     require(actor, Permission.APPLY_ASSIGNMENT_BATCHES)

@@ -527,6 +527,39 @@ ERRORS: dict[str, dict[int, str]] = {
         409: "No report was delivered yet, or an addendum of it is still open",
         422: "No request written, or an unknown question",
     },
+    "GET /referrals/{referral_id}/ime/slots": {
+        401: _UNAUTHENTICATED,
+        403: "Only the review desk's schedulers, coordinators and administrators schedule exams",
+        404: _NOT_FOUND,
+        409: "The referral has no confirmed IME referral",
+        422: "An npi or an interpreter that is not one",
+    },
+    "POST /referrals/{referral_id}/ime/appointments": {
+        401: _UNAUTHENTICATED,
+        403: "Only the review desk's schedulers, coordinators and administrators schedule exams",
+        404: _NOT_FOUND,
+        409: "The referral has no confirmed IME referral, is closed, or has an exam booked"
+        " already; or the IME's examiner has handed in the report",
+        422: "The booking breaks a rule, each named with its citation (the notice period, the"
+        " exam window, a frequency limit, the examiner's licence, certification or language,"
+        " the office's distance, the examiner's hours, the peer reviewer kept out, the"
+        " matcher's rules), no active physician has the NPI, or a start with an offset",
+    },
+    "GET /referrals/{referral_id}/claim-file.zip": {
+        401: _UNAUTHENTICATED,
+        403: "Only the client's users, a coordinator or an administrator download the claim file",
+        404: _NOT_FOUND,
+        409: "A record file or report cannot be read back from the store (named): no claim"
+        " file without it",
+    },
+    "POST /appointments/{appointment_id}/outcome": {
+        401: _UNAUTHENTICATED,
+        403: "Only the review desk's schedulers, coordinators and administrators schedule exams",
+        404: "No such appointment, or one of a referral outside your reach",
+        409: "The appointment's outcome is recorded already",
+        422: "An unknown outcome, a new start given without rescheduled, or a new start that"
+        " breaks a rule (named with its citation); or an id that is not a whole number",
+    },
 }
 
 
@@ -570,11 +603,14 @@ def _referral_json_schema() -> dict[str, Any]:
 
 def _mount() -> None:
     from medreview.claims.api import router as claims_router
+    from medreview.exams.api import appointments as exams_appointments
+    from medreview.exams.api import referrals as exams_referrals
     from medreview.reports.api import assignments as reports_assignments
     from medreview.reports.api import referrals as reports_referrals
     from medreview.reviews.api import batches as batches_router
     from medreview.reviews.api import router as reviews_router
     from medreview.triage.api import router as triage_router
+    from medreview.web.claim_file import router as claim_file_router
 
     api.add_router("/referrals", claims_router)
     api.add_router("/referrals", whole)
@@ -583,6 +619,9 @@ def _mount() -> None:
     api.add_router("/referrals", reports_referrals)
     api.add_router("/assignments", reports_assignments)
     api.add_router("/assignment-batches", batches_router)
+    api.add_router("/referrals", exams_referrals)
+    api.add_router("/appointments", exams_appointments)
+    api.add_router("/referrals", claim_file_router)
 
 
 _mount()

@@ -22,6 +22,7 @@ from medreview.claims.models import Referral
 from medreview.claims.permissions import Permission, may
 from medreview.core.triage.model import PATHS
 from medreview.core.vocabulary import DOCUMENT_KINDS, words
+from medreview.exams.models import Appointment
 from medreview.records.actions import (
     do_ask_for_records,
     do_correct_document,
@@ -38,6 +39,7 @@ from medreview.reports.actions import (
     latest_report,
 )
 from medreview.reports.models import Addendum, ImeReferral
+from medreview.reports.review import questions_of
 from medreview.reviews.actions import do_assign_physician
 from medreview.reviews.api import candidates_for
 from medreview.triage.actions import do_decide_triage
@@ -143,6 +145,25 @@ def _reports(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         else None,
         "may_ask_addendum": report is not None and may(request.user, Permission.ASK_FOR_ADDENDUM),
         "may_confirm": may(request.user, Permission.CONFIRM_IME_REFERRAL),
+        # The addendum is asked of the questions the delivered report answered (an IME's,
+        # those of its IME referral).
+        "report_questions": questions_of(report.assignment) if report is not None else [],
+        **_exams(request, referral),
+    }
+
+
+def _exams(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    """The IME's appointments, for whoever sees the IME referral; the scheduler's page, for
+    the desk that schedules exams once the IME referral is confirmed."""
+    if not may(request.user, Permission.SEE_IME_REFERRAL):
+        return {"appointments": [], "may_schedule": False}
+    return {
+        "appointments": list(
+            Appointment.objects.filter(referral=referral)
+            .select_related("physician")
+            .order_by("-booked", "-id")
+        ),
+        "may_schedule": may(request.user, Permission.SCHEDULE_EXAMS),
     }
 
 

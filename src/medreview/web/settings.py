@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "medreview.network",
     "medreview.reviews",
     "medreview.reports",
+    "medreview.exams",
     "medreview.web",
 ]
 MIDDLEWARE = [
@@ -261,7 +262,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # An API token stops working this many days after it was made (make a new one).
 TOKEN_DAYS = _int("MEDREVIEW_TOKEN_DAYS", 90, unit="days")
-# How often `medreview serve` queues the check of the turnaround clocks (`outbox.tasks.check_clocks`).
+# How often `medreview serve` queues the check of the turnaround clocks (`outbox.lateness.check_clocks`).
 CLOCK_CHECK_MINUTES = _int("MEDREVIEW_CLOCK_CHECK_MINUTES", 15, unit="minutes")
 if CLOCK_CHECK_MINUTES < 1:
     raise ConfigError("MEDREVIEW_CLOCK_CHECK_MINUTES must be at least 1 (minutes)")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from medreview.web import case, site
+from medreview.web import case, claim_file, site
 from medreview.web.api import api
 
 # A database out of reach answers 503, in pages and API alike; any other error the 500 page.
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("medreview.reviews.urls")),
     path("", include("medreview.reports.urls")),
     path("", include("medreview.outbox.urls")),
+    path("", include("medreview.exams.urls")),
     path("referrals/<uuid:referral_id>/", case.case_page, name="case"),
     path("referrals/<uuid:referral_id>/decision/", case.decide, name="decide"),
     path("referrals/<uuid:referral_id>/documents/correct/", case.correct_document),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/addenda/", case.ask_for_addendum),
     path("referrals/<uuid:referral_id>/ime-referral/confirm/", case.confirm_ime_referral),
     path("referrals/<uuid:referral_id>/close/", case.close_referral),
+    path("referrals/<uuid:referral_id>/claim-file.zip", claim_file.download, name="claim-file"),
 ]

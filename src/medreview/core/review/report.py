@@ -118,7 +118,7 @@ def render_report(review: Review, *, generated: date) -> bytes:
     _text(pdf, f"Generated: {generated.isoformat()}")
 
     reviewer = review.reviewer
-    _heading(pdf, "Reviewer")
+    _heading(pdf, "Examiner" if review.service == "ime" else "Reviewer")
     _text(pdf, reviewer.name)
     _text(pdf, f"NPI: {reviewer.npi or 'not recorded'}")
     _text(pdf, f"Specialties: {', '.join(reviewer.specialties) or 'none recorded'}")

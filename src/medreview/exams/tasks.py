@@ -1,0 +1,59 @@
+"""The exams' background work (django-tasks): the reminder of an IME, e-mailed two business
+days before the exam to its examiner (the physician user of that NPI, if any) and to the
+client's people. It takes the appointment's id, and is safe to run twice, late or for an
+appointment moved since: an exam no longer booked, or reminded already, is left alone."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from medreview.audit.actions import record
+from medreview.claims.models import User
+from medreview.claims.permissions import BACKGROUND
+from medreview.claims.roles import CLIENT_ROLES
+from medreview.core.review.notice_letter import when
+from medreview.exams.models import Appointment
+from medreview.outbox.actions import queue_email
+
+
+@task()
+def remind_of_exam(appointment_id: int) -> int | None:
+    """E-mail the reminder of a booked exam, once; returns how many e-mails were queued
+    (None when there was nothing to remind of)."""
+    with transaction.atomic():
+        found = (
+            Appointment.objects.select_for_update()
+            .select_related("referral", "physician")
+            .filter(pk=appointment_id)
+            .first()
+        )
+        if found is None or found.status != Appointment.BOOKED or found.reminded is not None:
+            return None
+        referral = found.referral
+        people = User.objects.filter(is_active=True).filter(
+            Q(organisation_id=referral.organisation_id, role__in=CLIENT_ROLES)
+            | Q(npi=found.physician.npi, role="physician")
+        )
+        subject = f"Claim {referral.claim_number}: IME reminder, {found.day:%d %b %Y}"
+        body = (
+            f"Reminder: the independent medical examination of claim {referral.claim_number}"
+            f" is on {when(found.start)}, at {found.address} (ZIP {found.zip}), with"
+            f" {found.physician.name}.\n\nClaim {referral.claim_number}: sign in to medreview"
+            " to see the referral.\n"
+        )
+        sent = 0
+        for email in people.order_by("email").values_list("email", flat=True).distinct():
+            queue_email(email, subject, body, referral=referral)
+            sent += 1
+        found.reminded = timezone.now()
+        found.save(update_fields=["reminded"])
+        record(
+            "appointment.reminded",
+            actor=BACKGROUND,
+            referral=referral,
+            detail={"appointment": found.pk, "emails": sent},
+        )
+    return sent
