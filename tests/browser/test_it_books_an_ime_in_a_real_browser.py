@@ -1,13 +1,15 @@
 """In Chromium: a peer review left a question for an examination and its IME referral is
 confirmed; a scheduler signs in, follows the case page's link to the scheduler's page, books
 the earliest lawful slot with transport, and sees the appointment booked, its notice letter to
-download."""
+download; then the client signs in and downloads the claim file, the exam booked in it."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import time, timedelta
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from django.utils import timezone
 from webapp import REVIEWER_B, answer_all, api, assigned_review, post, sign_in
@@ -66,3 +68,17 @@ def test_a_scheduler_books_the_earliest_lawful_slot(
         page.locator("#appointments").get_by_role("link", name="Download (PDF)").click()
     with open(waiting.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
+
+    # The client who sent the referral downloads the claim file, the exam booked in it.
+    client = sign_in(browser, base, people.adjuster_a.email)
+    client.goto(f"{base}/referrals/{rid}/")
+    with client.expect_download() as waiting:
+        client.get_by_role("link", name="Download the claim file").click()
+    assert waiting.value.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(waiting.value.path()) as held:
+        names = held.namelist()
+        pdf = pdfium.PdfDocument(held.read("claim-file.pdf"))
+        text = " ".join(p.get_textpage().get_text_range() for p in pdf)
+        pdf.close()
+    assert "manifest.json" in names and any(n.startswith("records/") for n in names)
+    assert f"{REVIEWER_B['name']}: Booked" in " ".join(text.split())

@@ -8,10 +8,14 @@ among the slots' examiners; every slot offered respects New York's 7 business da
 naming the notice and WCL 137; booking the peer reviewer is refused naming the independence
 rule; a lawful booking at the first slot offered is accepted, and its notice letter holds the
 date, the office, what to bring and the interpreter; then the exam is attended and its
-report's clock starts."""
+report's clock starts; the client's claim file holds a PDF with the exam in it and the three
+original records as received."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import zipfile
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,6 +37,7 @@ from medreview.audit.models import AuditEvent
 from medreview.claims.models import Clock, Notice
 from medreview.exams.models import Appointment
 from medreview.outbox.models import Email
+from medreview.records.models import RecordFile
 from medreview.reviews.models import Assignment, ClientSettings
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -141,6 +146,22 @@ def test_the_narrowed_ime_is_booked_lawfully_with_another_examiner(
     assert report.due == business_days_after(start.date(), 10, "NY")
     assert "WCL 137(1)(a)" in report.source
     assert Clock.objects.get(referral_id=rid, stage="exam").stopped == today
+
+    # The claim file: one PDF, the three original records as received, and the exam in it.
+    got = api(people.token(people.adjuster_a)).get(f"/api/v1/referrals/{rid}/claim-file.zip")
+    assert got.status_code == 200, got.content
+    with zipfile.ZipFile(io.BytesIO(b"".join(got.streaming_content))) as held:
+        names = held.namelist()
+        assert "claim-file.pdf" in names
+        originals = {n: held.read(n) for n in names if n.startswith("records/")}
+        whole = " ".join(_text(held.read("claim-file.pdf")).split())
+    assert len(originals) == 3
+    for name, content in originals.items():
+        kept = RecordFile.objects.get(referral_id=rid, name=name)
+        assert hashlib.sha256(content).hexdigest() == kept.sha256
+    assert "Appointments and outcomes" in whole
+    assert f"{start:%Y-%m-%d %H:%M}, {EXAMINER['name']}: Attended" in whole
+    assert f"SHA-256 {appointment.notice_sha256}" in whole
 
 
 def test_a_booking_names_every_rule_it_breaks_first_first(people: Any, tmp_path: Any) -> None:

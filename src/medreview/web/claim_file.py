@@ -51,6 +51,7 @@ from medreview.claims.permissions import Permission, require
 from medreview.core.claimfile import model
 from medreview.core.claimfile.pdf import render_claim_file
 from medreview.core.claimfile.trail import Checkpoint, Link, findings
+from medreview.exams.models import Appointment
 from medreview.records import storage
 from medreview.records.corrections import corrected, gap_provider, missing_item
 from medreview.records.models import Correction, RecordFile, RecordsRequest
@@ -157,6 +158,7 @@ def gather(
         assignments=tuple(_assignment(a) for a in assignments),
         **_reviews(referral),
         ime=_ime(referral),
+        appointments=_appointments(referral),
         audit=_trail(referral),
         documents=tuple(
             model.OriginalDocument(
@@ -394,6 +396,35 @@ def _ime(referral: Referral) -> model.ImeReferral | None:
         fee_citation=ime.fee_citation,
         confirmed_by=ime.confirmed_by.email if ime.confirmed_by else "",
         confirmed=_maybe_local(ime.confirmed),
+    )
+
+
+def _appointments(referral: Referral) -> tuple[model.Appointment, ...]:
+    """The IME's appointments, booked first first, with what became of each."""
+    found = Appointment.objects.filter(referral=referral).select_related(
+        "physician", "booked_by", "outcome_by", "rescheduled_to"
+    )
+    return tuple(
+        model.Appointment(
+            start=a.start,
+            examiner=a.physician.name,
+            place=f"{a.address} ({a.zip}), {a.distance_miles:g} miles from the claimant"
+            if a.distance_miles is not None
+            else f"{a.address} ({a.zip})",
+            status=a.get_status_display(),
+            booked_by=a.booked_by.email,
+            booked=_local(a.booked),
+            interpreter=a.interpreter,
+            transport=a.transport,
+            outcome_note=a.outcome_note,
+            outcome_by=a.outcome_by.email if a.outcome_by else "",
+            outcome_recorded=_maybe_local(a.outcome_recorded),
+            fee=Decimal(a.fee) if a.fee is not None else None,
+            fee_citation=a.fee_citation,
+            notice_sha256=a.notice_sha256,
+            rescheduled_to=a.rescheduled_to.start if a.rescheduled_to else None,
+        )
+        for a in found.order_by("booked", "id")
     )
 
 

@@ -266,6 +266,8 @@ class Appointment:
     outcome_recorded: datetime | None = None
     fee: Decimal | None = None
     fee_citation: str = ""
+    notice_sha256: str = ""  # the claimant's notice letter as sent
+    rescheduled_to: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -530,6 +530,10 @@ def _ime(out: Out, data: ClaimFile) -> None:
         if ap.fee is not None:
             fee = _money(ap.fee) + (f" ({ap.fee_citation})" if ap.fee_citation else "")
             out.field("Fee", fee, indent=6)
+        if ap.rescheduled_to is not None:
+            out.field("Rescheduled to", f"{ap.rescheduled_to:%Y-%m-%d %H:%M}", indent=6)
+        if ap.notice_sha256:
+            out.field("Notice letter", f"sent, SHA-256 {ap.notice_sha256}", indent=6)
 
 
 # 7. The audit trail
