@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from medreview.claims.actions import do_create_organisation, do_create_user
@@ -32,6 +32,7 @@ USERS = [
     ("adjuster@northwind.example", "Northwind Mutual", "adjuster"),
     ("adjuster@harbor.example", "Harbor Claims TPA", "adjuster"),
     ("coordinator@review.example", "medreview Review Desk", "coordinator"),
+    ("scheduler@review.example", "medreview Review Desk", "scheduler"),
     ("qa@review.example", "medreview Review Desk", "qa"),
     ("physician@review.example", "medreview Review Desk", "physician"),
     ("admin@review.example", "medreview Review Desk", "admin"),
@@ -101,6 +102,7 @@ def load_demo() -> list[str]:
     claims = [json.loads((c / "referral.json").read_text())["claim"] for c in cases]
     done += _demo_network(claims)
     done += _demo_reviewer(claims)
+    done += _demo_hours(cases)
     return done
 
 
@@ -149,6 +151,54 @@ def _demo_reviewer(claims: list[dict[str, str]]) -> list[str]:
     assert not rejected, rejected
     do_import_network(rows, actor=DEMO, source="demo reviewer")
     return [f"physician {row['name']} (NPI {row['npi']}), the demo physician user"]
+
+
+# Examiners given bookable hours near each example claimant, and for how many days ahead.
+DEMO_EXAMINERS_PER_CLAIM = 12
+DEMO_HOURS_DAYS = 45
+
+
+def _demo_hours(cases: list[Path]) -> list[str]:
+    """Bookable hours for the IME examiners nearest each example claimant (weekdays, 9 to 12
+    and 13 to 17 at their own office, for the coming weeks), when no examiner has any yet:
+    so that the scheduler's page has slots to offer."""
+    from medreview.core.case.folder import CaseFolderError, referral_data
+    from medreview.core.network import geo
+    from medreview.core.network.hours import HoursRow
+    from medreview.network.actions import do_import_hours
+    from medreview.network.models import Availability
+    from medreview.network.pool import match_referral
+
+    if Availability.objects.exists():
+        return []
+    today = date.today()
+    npis: set[str] = set()
+    for case in cases:
+        text = (case / "referral.json").read_text(encoding="utf-8-sig")
+        referral = referral_data(json.loads(text), today=today, source=str(case))
+        try:
+            found = match_referral(referral, "ime", today=today, top=DEMO_EXAMINERS_PER_CLAIM)
+        except (ValueError, CaseFolderError):  # no claimant ZIP, or nothing to match
+            continue
+        npis.update(c.npi for c in found.candidates)
+    days = [today + timedelta(days=n) for n in range(1, DEMO_HOURS_DAYS + 1)]
+    rows: list[HoursRow] = []
+    for physician in Physician.objects.filter(npi__in=sorted(npis)).order_by("npi"):
+        office = geo.centroid(physician.zip)
+        if office is None:
+            continue
+        address = f"{100 + int(physician.npi[-3:])} Medical Plaza, {office.state} {physician.zip}"
+        rows += [
+            HoursRow(len(rows) + 2, physician.npi, day, time(start), time(end), physician.zip,
+                     address, office.latitude, office.longitude)
+            for day in days
+            if day.weekday() < 5
+            for start, end in ((9, 12), (13, 17))
+        ]  # fmt: skip
+    if not rows:
+        return []
+    do_import_hours(rows, actor=DEMO, source="demo hours")
+    return [f"bookable hours of {len({r.npi for r in rows})} IME examiners near the claimants"]
 
 
 def print_logins(port: int) -> None:
