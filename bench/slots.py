@@ -7,9 +7,10 @@ them eligible (orthopaedic surgeons licensed in New York, board certified, offer
 their offices within 30 miles of the claimant), each with two blocks of hours (9 to 12, 1 to 5)
 on every day of the next DAYS (60): every examiner's first lawful day is read, and sorted.
 
-Goals (bench/README.md): the median answer under 100 ms; the query count the same with a tenth
-of the network as with all of it. The p95 is printed too, and both again with the process's
-start-up heap frozen (`gc.freeze`): the slowest answers are its full garbage collections.
+Goals (bench/README.md): the median and the p95 answer under 100 ms, as `medreview serve`
+answers (its heap frozen once started, `runtime.settle_heap`); the query count the same with a
+tenth of the network as with all of it. Both are printed too for a process that never froze
+its heap: its slowest answers are its full garbage collections.
 """
 
 from __future__ import annotations
@@ -50,22 +51,22 @@ def run(quick: bool) -> Outcome:
     if done.returncode != 0:
         raise RuntimeError(f"bench.slots failed: {done.stderr[-2000:]}")
     got = json.loads(done.stdout.strip().splitlines()[-1])
-    median, p95 = got["median_ms"], got["p95_ms"]
+    median, p95 = got["frozen_median_ms"], got["frozen_p95_ms"]
     fixed = got["queries_small"] == got["queries_full"]
     rows = [
         ("examiners, all eligible", f"{got['examiners']:,}"),
         ("blocks of hours", f"{got['blocks']:,} ({days} days, 2 a day)"),
         ("slots answered", f"{got['slots']} (from {got['earliest']})"),
-        (f"answer time, {RUNS} requests: median", f"{median:.1f} ms"),
-        ("answer time: p95", f"{p95:.1f} ms"),
+        (f"answer time as `serve` answers, {RUNS} requests: median", f"{median:.1f} ms"),
+        ("answer time as `serve` answers: p95", f"{p95:.1f} ms"),
+        (
+            "the same in a process that never froze its heap: median, p95",
+            f"{got['median_ms']:.1f} ms, {got['p95_ms']:.1f} ms",
+        ),
         ("answer time: fastest, slowest", f"{got['min_ms']:.1f} ms, {got['max_ms']:.1f} ms"),
         (
             f"queries with {got['small']:,} and {got['examiners']:,} examiners",
             f"{got['queries_small']} and {got['queries_full']}",
-        ),
-        (
-            "the same, the start-up heap frozen (gc.freeze): median, p95",
-            f"{got['frozen_median_ms']:.1f} ms, {got['frozen_p95_ms']:.1f} ms",
         ),
         ("median / goal", f"{median / GOAL_MS:.2f}x (goal < {GOAL_MS:.0f} ms)"),
         ("p95 / goal", f"{p95 / GOAL_MS:.2f}x"),
@@ -74,8 +75,8 @@ def run(quick: bool) -> Outcome:
         name="slots",
         figure=f"median {median:.0f} ms, p95 {p95:.0f} ms; queries fixed:"
         f" {'yes' if fixed else 'NO'} ({got['queries_full']})",
-        goal=f"median < {GOAL_MS:.0f} ms; same queries",
-        passed=fixed and median < GOAL_MS,
+        goal=f"median and p95 < {GOAL_MS:.0f} ms; same queries",
+        passed=fixed and median < GOAL_MS and p95 < GOAL_MS,
         rows=rows,
         notes=[
             f"set-up (network, hours, the peer review to a confirmed IME) took {got['setup_s']:.0f} s"
@@ -248,12 +249,11 @@ def _child(many: int, days: int) -> dict[str, Any]:
             assert answer.status_code == 200
         return sorted(walls)
 
+    # First as a process that never froze its heap; then as `medreview serve` answers, which
+    # freezes it once started (`runtime.settle_heap`): the slow requests of the first are its
+    # full garbage collections, over all it holds.
     walls = timed()
-    # The slow requests are the process's full garbage collections, over all it holds (the ZIP
-    # centroids' table, the holidays, Django): measured again with that heap frozen, as a
-    # server that froze it once started would answer.
-    gc.collect()
-    gc.freeze()
+    runtime.settle_heap()
     frozen = timed()
     gc.unfreeze()
     assert body["slots"] and all(s["npi"] != reviewer_npi for s in body["slots"])
