@@ -19,16 +19,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench.desk import REVIEWER_NPI, make_desk, run_child
 from bench.measure import Outcome
 
 GOAL_S = 5.0
@@ -40,23 +37,7 @@ REAL_NOTES = 20
 
 def run(quick: bool) -> Outcome:
     pages = 120 if quick else 600
-    with tempfile.TemporaryDirectory(prefix="medreview-bench-claim-file-") as home:
-        env = {
-            **os.environ,
-            "MEDREVIEW_HOME": home,
-            "MEDREVIEW_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "MEDREVIEW_ALLOWED_HOSTS": "testserver",  # Django's test client's host
-        }
-        env.pop("DATABASE_URL", None)
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.claim_file", str(pages)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.claim_file failed: {done.stderr[-2000:]}")
-    got = json.loads(done.stdout.strip().splitlines()[-1])
+    got = run_child("bench.claim_file", str(pages))
     walls = got["walls"]
     slowest = max(walls)
     rows = [
@@ -142,10 +123,6 @@ def _child(pages: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from bench.inputs import pdf_of, text_case
-    from medreview.claims.actions import do_create_organisation, do_create_user
-    from medreview.claims.permissions import COMMAND_LINE
-    from medreview.core.network.roster import read_roster, rows_to_csv
-    from medreview.network.actions import do_import_network
     from medreview.records.actions import Upload, do_create_referral
     from medreview.reports.actions import (
         do_qa_review,
@@ -157,30 +134,14 @@ def _child(pages: int) -> dict[str, Any]:
     from medreview.triage.actions import do_decide_triage
 
     started = time.perf_counter()
-    client_org = do_create_organisation(actor=COMMAND_LINE, name="Client", kind="client")
-    desk = do_create_organisation(actor=COMMAND_LINE, name="Desk", kind="reviewer")
-    pw = "a long bench password"
-    adjuster = do_create_user(
-        client_org, actor=COMMAND_LINE, email="a@c.example", role="adjuster", password=pw
+    people = make_desk(licences="TX:2030-06-30", zip_code="77002", capacity=10)
+    adjuster, coordinator, qa, doctor = (
+        people.adjuster,
+        people.coordinator,
+        people.qa,
+        people.doctor,
     )
-    coordinator = do_create_user(
-        desk, actor=COMMAND_LINE, email="c@d.example", role="coordinator", password=pw
-    )
-    qa = do_create_user(desk, actor=COMMAND_LINE, email="q@d.example", role="qa", password=pw)
-    npi = "1234567893"
-    doctor = do_create_user(
-        desk, actor=COMMAND_LINE, email="p@d.example", role="physician", password=pw, npi=npi
-    )
-    row = {
-        "npi": npi, "name": "Dana Reyes, MD", "specialties": "Orthopaedic Surgery",
-        "board_certified": "yes", "licenses": "TX:2030-06-30", "zip": "77002",
-        "services": "peer_review;ime", "languages": "en", "weekly_capacity": "10",
-        "open_assignments": "0", "median_turnaround_days": "2", "qa_score": "0.9",
-        "affiliations": "Reyes Review", "fee_peer_review": "350", "fee_ime": "1800",
-    }  # fmt: skip
-    rows, rejected = read_roster(rows_to_csv([row]), today=date.today())
-    assert not rejected, rejected
-    do_import_network(rows, actor=COMMAND_LINE, source="bench")
+    client_org, npi = adjuster.organisation, REVIEWER_NPI
 
     folder = text_case(pages)
     packet = _parts(pdf_of(folder), PARTS)

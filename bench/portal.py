@@ -11,14 +11,11 @@ and the client's download of it each take under 1 s.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import date
 from typing import Any
 
+from bench.desk import REVIEWER_NPI, make_desk, run_child
 from bench.measure import Outcome
 
 GOAL_S = 1.0
@@ -27,23 +24,7 @@ QUESTIONS, CITATIONS_EACH = 20, 10
 
 def run(quick: bool) -> Outcome:
     many, pages = (20, 60) if quick else (100, 300)
-    with tempfile.TemporaryDirectory(prefix="medreview-bench-portal-") as home:
-        env = {
-            **os.environ,
-            "MEDREVIEW_HOME": home,
-            "MEDREVIEW_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "MEDREVIEW_ALLOWED_HOSTS": "testserver",  # Django's test client's host
-        }
-        env.pop("DATABASE_URL", None)
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.portal", str(many), str(pages)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.portal failed: {done.stderr[-2000:]}")
-    got = json.loads(done.stdout.strip().splitlines()[-1])
+    got = run_child("bench.portal", str(many), str(pages))
     fixed = (
         got["list_1"] == got["list_n"]
         and got["api_1"] == got["api_n"]
@@ -92,11 +73,7 @@ def _child(many: int, pages: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from bench.inputs import pdf_of, text_case
-    from medreview.claims.actions import do_create_organisation, do_create_user
     from medreview.claims.models import Referral
-    from medreview.claims.permissions import COMMAND_LINE
-    from medreview.core.network.roster import read_roster, rows_to_csv
-    from medreview.network.actions import do_import_network
     from medreview.records.actions import Upload, do_create_referral
     from medreview.reports.actions import do_record_determination, do_submit_review
     from medreview.reports.review import record_pages
@@ -105,30 +82,14 @@ def _child(many: int, pages: int) -> dict[str, Any]:
     from medreview.triage.actions import do_decide_triage
 
     started = time.perf_counter()
-    client_org = do_create_organisation(actor=COMMAND_LINE, name="Client", kind="client")
-    desk = do_create_organisation(actor=COMMAND_LINE, name="Desk", kind="reviewer")
-    pw = "a long bench password"
-    adjuster = do_create_user(
-        client_org, actor=COMMAND_LINE, email="a@c.example", role="adjuster", password=pw
+    people = make_desk(licences="CA:2030-06-30", zip_code="94107", capacity=1000)
+    adjuster, coordinator, qa, doctor = (
+        people.adjuster,
+        people.coordinator,
+        people.qa,
+        people.doctor,
     )
-    coordinator = do_create_user(
-        desk, actor=COMMAND_LINE, email="c@d.example", role="coordinator", password=pw
-    )
-    qa = do_create_user(desk, actor=COMMAND_LINE, email="q@d.example", role="qa", password=pw)
-    npi = "1234567893"
-    doctor = do_create_user(
-        desk, actor=COMMAND_LINE, email="p@d.example", role="physician", password=pw, npi=npi
-    )
-    row = {
-        "npi": npi, "name": "Dana Reyes, MD", "specialties": "Orthopaedic Surgery",
-        "board_certified": "yes", "licenses": "CA:2030-06-30", "zip": "94107",
-        "services": "peer_review;ime", "languages": "en", "weekly_capacity": "1000",
-        "open_assignments": "0", "median_turnaround_days": "2", "qa_score": "0.9",
-        "affiliations": "Reyes Review", "fee_peer_review": "350", "fee_ime": "1800",
-    }  # fmt: skip
-    rows, rejected = read_roster(rows_to_csv([row]), today=date.today())
-    assert not rejected, rejected
-    do_import_network(rows, actor=COMMAND_LINE, source="bench")
+    client_org, npi = adjuster.organisation, REVIEWER_NPI
 
     note = (
         b"ORTHOPAEDIC PROGRESS NOTE\nDate of Service: 06/20/2026\nProvider: Maren Holt, MD\n"

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import time as clock
 from datetime import timedelta
 from typing import Any
 
+from bench.desk import REVIEWER_NPI, make_desk, run_child
 from bench.measure import Outcome, percentile
 
 GOAL_MS = 100.0
@@ -34,23 +32,7 @@ RUNS = 40
 
 def run(quick: bool) -> Outcome:
     many, days = (100, 20) if quick else (1000, 60)
-    with tempfile.TemporaryDirectory(prefix="medreview-bench-slots-") as home:
-        env = {
-            **os.environ,
-            "MEDREVIEW_HOME": home,
-            "MEDREVIEW_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "MEDREVIEW_ALLOWED_HOSTS": "testserver",  # Django's test client's host
-        }
-        env.pop("DATABASE_URL", None)
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.slots", str(many), str(days)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.slots failed: {done.stderr[-2000:]}")
-    got = json.loads(done.stdout.strip().splitlines()[-1])
+    got = run_child("bench.slots", str(many), str(days))
     median, p95 = got["frozen_median_ms"], got["frozen_p95_ms"]
     fixed = got["queries_small"] == got["queries_full"]
     rows = [
@@ -95,7 +77,6 @@ def _child(many: int, days: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from medreview.claims.actions import do_create_organisation, do_create_user
     from medreview.claims.permissions import COMMAND_LINE
     from medreview.core.network import geo
     from medreview.core.network.hours import HoursRow
@@ -114,24 +95,10 @@ def _child(many: int, days: int) -> dict[str, Any]:
 
     started = time.perf_counter()
     today = timezone.localdate()
-    client_org = do_create_organisation(actor=COMMAND_LINE, name="Client", kind="client")
-    desk = do_create_organisation(actor=COMMAND_LINE, name="Desk", kind="reviewer")
-    pw = "a long bench password"
-    adjuster = do_create_user(
-        client_org, actor=COMMAND_LINE, email="a@c.example", role="adjuster", password=pw
-    )
-    coordinator = do_create_user(
-        desk, actor=COMMAND_LINE, email="c@d.example", role="coordinator", password=pw
-    )
-    qa = do_create_user(desk, actor=COMMAND_LINE, email="q@d.example", role="qa", password=pw)
-    scheduler = do_create_user(
-        desk, actor=COMMAND_LINE, email="s@d.example", role="scheduler", password=pw
-    )
-    reviewer_npi = "1234567893"
-    doctor = do_create_user(
-        desk, actor=COMMAND_LINE, email="p@d.example", role="physician", password=pw,
-        npi=reviewer_npi,
-    )  # fmt: skip
+    people = make_desk(licences="NY:2030-06-30", zip_code="10016", capacity=1000)
+    adjuster, coordinator, qa = people.adjuster, people.coordinator, people.qa
+    scheduler, doctor = people.scheduler, people.doctor
+    client_org, reviewer_npi = adjuster.organisation, REVIEWER_NPI
 
     claimant = geo.centroid("10001")
     assert claimant is not None
