@@ -1,7 +1,9 @@
 """`medreview demo`: demo organisations, users and cases (idempotent), and how to log in.
 
 The cases are the project's example case folders (`examples/`), sent as referrals by two
-client organisations; the background worker of `medreview serve` reads and triages them.
+client organisations; the background worker of `medreview serve` reads and triages them. One
+of them (`DEMO_IME_CASE`) is then taken on, in the background, to a confirmed IME referral
+(`take_demo_case_to_its_ime`), so that every stage, the scheduler's page among them, has work.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ import json
 import os
 from datetime import date, time, timedelta
 from pathlib import Path
+
+from django.utils import timezone
+from django_tasks import task
 
 from medreview.claims.actions import do_create_organisation, do_create_user
 from medreview.claims.models import Organisation, Referral, User
@@ -103,6 +108,7 @@ def load_demo() -> list[str]:
     done += _demo_network(claims)
     done += _demo_reviewer(claims)
     done += _demo_hours(cases)
+    done += _demo_ime(cases)
     return done
 
 
@@ -187,7 +193,7 @@ def _demo_hours(cases: list[Path]) -> list[str]:
         office = geo.centroid(physician.zip)
         if office is None:
             continue
-        address = f"{100 + int(physician.npi[-3:])} Medical Plaza, {office.state} {physician.zip}"
+        address = f"{100 + int(physician.npi[-3:])} Medical Plaza, {office.state}"
         rows += [
             HoursRow(len(rows) + 2, physician.npi, day, time(start), time(end), physician.zip,
                      address, office.latitude, office.longitude)
@@ -199,6 +205,92 @@ def _demo_hours(cases: list[Path]) -> list[str]:
         return []
     do_import_hours(rows, actor=DEMO, source="demo hours")
     return [f"bookable hours of {len({r.npi for r in rows})} IME examiners near the claimants"]
+
+
+# The example taken on to its IME: a surgeon's case whose work status needs an examination.
+DEMO_IME_CASE = "e01_foot_peer_review"
+
+
+def _demo_ime(cases: list[Path]) -> list[str]:
+    """Queue the demo case's way to its IME, unless someone has decided it already."""
+    case = next((c for c in cases if c.name == DEMO_IME_CASE), None)
+    if case is None:
+        return []
+    number = json.loads((case / "referral.json").read_text(encoding="utf-8-sig"))["claim"]["number"]
+    referral = Referral.objects.filter(claim_number=number).first()
+    if referral is None or referral.decided_path:
+        return []
+    take_demo_case_to_its_ime.enqueue(str(referral.pk))
+    return [f"referral {number} to be taken to a confirmed IME once its records are read"]
+
+
+# How long the demo's referral may wait for its records to be read (5 s a try).
+READ_TRIES = 120
+DEMO_RATIONALE = "The emergency record, the imaging and the surgeon's notes answer it."
+
+
+@task()
+def take_demo_case_to_its_ime(referral_id: str, attempt: int = 1) -> str:
+    """Once the referral is triaged: a coordinator's decision for a peer review, the demo
+    physician's review (an examination still needed for the work status), QA's pass, and the
+    coordinator's confirmation of the IME referral, each through its door as the demo's
+    people. Does nothing to a referral someone already decided or assigned."""
+    from medreview.reports.actions import (
+        do_confirm_ime_referral,
+        do_qa_review,
+        do_record_determination,
+        do_submit_review,
+    )
+    from medreview.reports.review import record_pages
+    from medreview.reviews.actions import do_assign_physician, do_attest_assignment
+    from medreview.triage.actions import do_decide_triage
+
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None:
+        return "no such referral"
+    if referral.triage is None:
+        if attempt >= READ_TRIES:
+            return "its records were never read"
+        later = take_demo_case_to_its_ime.using(run_after=timezone.now() + timedelta(seconds=5))
+        later.enqueue(referral_id, attempt + 1)
+        return "waiting for its records to be read"
+    if referral.decided_path or referral.assignments.exists():
+        return "already under way"
+    people = User.objects.filter(organisation__kind=Organisation.REVIEWER, is_active=True)
+    coordinator = people.filter(role="coordinator").order_by("pk").first()
+    qa = people.filter(role="qa").order_by("pk").first()
+    physician = people.filter(role="physician", npi=DEMO_REVIEWER["npi"]).first()
+    if coordinator is None or qa is None or physician is None:
+        return "the desk's coordinator, QA nurse or demo physician is missing"
+    do_decide_triage(
+        referral,
+        actor=coordinator,
+        decision="override",
+        path="peer_review_first",
+        reason="The records answer most questions: a peer review first.",
+    )
+    review = do_assign_physician(
+        referral, actor=coordinator, service="peer_review", npi=DEMO_REVIEWER["npi"]
+    )
+    do_attest_assignment(review, actor=physician, no_conflict=True)
+    first = min(record_pages(referral))
+    for question in referral.questions:
+        exam = question["type"] == "work_status"
+        do_record_determination(
+            review,
+            actor=physician,
+            question_id=str(question["id"]),
+            determination="needs_exam" if exam else "supported",
+            rationale="Only an examination can tell what the claimant can do today."
+            if exam
+            else DEMO_RATIONALE,
+            citations=[{"file": first, "page": 1}],
+            disputes=["the claimant's capacity for work"] if exam else None,
+        )
+    do_submit_review(review, actor=physician)
+    do_qa_review(review, actor=qa, decision="pass", note="")
+    do_confirm_ime_referral(referral, actor=coordinator)
+    return "IME referral confirmed"
 
 
 def print_logins(port: int) -> None:
