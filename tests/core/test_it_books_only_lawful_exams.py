@@ -81,6 +81,14 @@ def test_texas_gives_ten_calendar_days_and_holds_the_exam_within_thirty() -> Non
     assert found.latest == date(2026, 12, 20)
 
 
+def test_only_the_rule_that_binds_is_named() -> None:
+    # Georgia has no rule in business days (the default's 5 reach 30 Nov, Thanksgiving
+    # skipped) but 10 calendar days of its own, which reach the same day: its own is named.
+    found = window(new_york(jurisdiction="GA"), RULES, HOLIDAYS)
+    assert found.earliest == date(2026, 11, 30)
+    assert [r.citation for r in found.because] == ["Board Rule 202"]
+
+
 def test_the_earliest_slots_lie_at_or_after_the_notice_and_come_in_time_order() -> None:
     ny = new_york()
     blocks = [

@@ -145,22 +145,21 @@ def _cite(rule: JurisdictionRule, jurisdiction: str) -> str:
 def window(case: ExamCase, rules: JurisdictionRules, holidays: Container[date]) -> Window:
     """The days an exam of this case may be held, with the rules that set them."""
     j = case.jurisdiction
-    earliest = case.today
-    because: list[JurisdictionRule] = []
+    # The earliest day is the latest of the notice in business days, the notice in calendar
+    # days and the interval since the claim's last exam; only the rule that binds is named.
+    bounds: list[tuple[date, JurisdictionRule | None]] = [(case.today, None)]
     if (rule := rules.maybe(j, "ime", "ime_notice_business_days")) is not None:
-        earliest = max(earliest, add_business_days(case.today, int(rule.number), holidays))
-        because.append(rule)
+        bounds.append((add_business_days(case.today, int(rule.number), holidays), rule))
     if (rule := rules.maybe(j, "ime", "ime_notice_days")) is not None:
-        day = case.today + timedelta(days=int(rule.number))
-        if day >= earliest:
-            earliest = day
-            because.append(rule)
+        bounds.append((case.today + timedelta(days=int(rule.number)), rule))
     if case.earlier_exams and (rule := rules.maybe(j, "ime", "ime_min_interval_days")):
         last = max(e.day for e in case.earlier_exams)
-        day = last + timedelta(days=int(rule.number))
-        if day > earliest:
-            earliest = day
-            because.append(rule)
+        bounds.append((last + timedelta(days=int(rule.number)), rule))
+    # On a tie, the state's own rule is named over the default's.
+    earliest, binding = max(
+        bounds, key=lambda b: (b[0], b[1] is not None and b[1].jurisdiction != "*")
+    )
+    because: list[JurisdictionRule] = [binding] if binding is not None else []
     latest = None
     if (rule := rules.maybe(j, "ime", "ime_exam_within_days")) is not None:
         latest = case.confirmed + timedelta(days=int(rule.number))
