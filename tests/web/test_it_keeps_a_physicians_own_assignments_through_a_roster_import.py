@@ -15,6 +15,7 @@ from medreview.claims.models import Referral
 from medreview.claims.permissions import COMMAND_LINE
 from medreview.network.models import Physician
 from medreview.reviews.actions import do_assign_physician
+from medreview.reviews.models import ClientSettings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +28,10 @@ def _surgeon() -> Physician:
 
 
 def _given_a_peer_review(people: Any) -> str:
+    """The surgeon's peer review of a client A referral; the client lets its peer reviewer do
+    the exam too, so that the same surgeon is asked for it and only the load decides."""
     import_roster(SMALL)
+    ClientSettings.objects.create(organisation=people.client_a, ime_by_peer_reviewer=True)
     rid: str = send(people.token(people.adjuster_a)).json()["id"]
     run_worker()
     do_assign_physician(
