@@ -25,10 +25,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from medreview.audit.actions import record
-from medreview.claims.clocks import drop_clocks, jurisdiction_limit, start_clock, stop_clock
+from medreview.claims.clocks import (
+    drop_clocks,
+    holidays_of,
+    jurisdiction_limit,
+    start_clock,
+    stop_clock,
+)
 from medreview.claims.errors import ActionError, text_of
 from medreview.claims.models import Referral, User
 from medreview.claims.permissions import Permission, require
+from medreview.claims.rules import current_rules
 from medreview.core.review.narrowing import Fee, fee
 from medreview.core.review.notice_letter import NoticeLetter, render_notice_letter, when
 from medreview.core.scheduling import EXAM_LENGTH, Hours, booking_refusals
@@ -38,7 +45,7 @@ from medreview.exams.models import Appointment
 from medreview.exams.tasks import remind_of_exam
 from medreview.network import pool
 from medreview.network.models import Availability, Physician
-from medreview.outbox.actions import announce, queue_email
+from medreview.outbox.actions import announce, mail_people
 from medreview.records import storage
 from medreview.reports.models import ImeReferral
 from medreview.reviews.actions import do_assign_examiner, do_cancel_assignments
@@ -215,8 +222,8 @@ def _checked(
         start,
         hours,
         booked,
-        schedule.rules(),
-        schedule.holidays(booking.case.jurisdiction, booking.case.today),
+        current_rules(),
+        holidays_of(booking.case.jurisdiction, booking.case.today),
         interpreter=interpreter,
     )
     return block, miles, found + [r.message for r in refusals]
@@ -263,12 +270,11 @@ def _mail_notice_letter(made: Appointment, pdf: bytes) -> None:
     if not sender.is_active or not sender.email:
         return
     number = made.referral.claim_number
-    queue_email(
-        sender.email,
+    mail_people(
+        User.objects.filter(pk=sender.pk),
         f"Claim {number}: the claimant's IME notice letter",
         f"The notice letter of the independent medical examination of claim {number} is"
-        f" attached, for the claimant: the exam is on {when(made.start)}.\n\nClaim {number}:"
-        " sign in to medreview to see the referral.\n",
+        f" attached, for the claimant: the exam is on {when(made.start)}.",
         referral=made.referral,
         attachments=[(f"ime-notice-{number}.pdf", pdf, "application/pdf")],
     )
@@ -387,8 +393,8 @@ def _cancellation(found: Appointment, today: date) -> tuple[str, Fee | None]:
     """A cancellation is late, and bears its fee, within the jurisdiction's
     `ime_late_cancel_business_days` of the exam; earlier, it is a plain cancellation."""
     referral = found.referral
-    rule = schedule.rules().rule(referral.jurisdiction, "ime", "ime_late_cancel_business_days")
-    days_off = schedule.holidays(referral.jurisdiction, min(today, found.day))
+    rule = current_rules().rule(referral.jurisdiction, "ime", "ime_late_cancel_business_days")
+    days_off = holidays_of(referral.jurisdiction, today, found.day)
     left = business_days_between(today, found.day, days_off)
     if left > rule.number:
         return Appointment.CANCELLED, None

@@ -19,11 +19,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import F, Q
 from django.utils import timezone
 
+from medreview.claims.clocks import holidays_of
 from medreview.claims.models import Referral
 from medreview.claims.rules import current_rules
 from medreview.core import scheduling
 from medreview.core.network import geo, matching
-from medreview.core.network.jurisdictions import JurisdictionRules
 from medreview.core.scheduling import EarlierExam, ExamCase, Hours, Slots
 from medreview.core.triage.calendars import holidays_for
 from medreview.core.triage.clocks import is_business_day
@@ -43,17 +43,6 @@ SLOTS_SHOWN = 20
 STATED_BY_SCHEDULING = frozenset(
     {"service", "jurisdiction_licence", "board_certification", "peer_reviewer", "distance"}
 )
-
-
-def rules() -> JurisdictionRules:
-    """The jurisdiction rules in force (an administrator's corrections over the shipped ones):
-    the one place the exams read them."""
-    return current_rules()
-
-
-def holidays(jurisdiction: str, today: date) -> frozenset[date]:
-    """The jurisdiction's holidays from this year through the next two: every exam window."""
-    return holidays_for(jurisdiction, today.year, today.year + 2)
 
 
 @dataclass(frozen=True)
@@ -131,7 +120,7 @@ def matcher_refusal(physician: matching.PhysicianProfile, booking: Booking) -> s
     a conflict, an exam declined...), in its words; None when none does, or when it is one
     the scheduling rules state with their citation."""
     request = replace(booking.request, peer_reviewer_npis=frozenset())
-    why = matching.why_not(as_examiner(physician, booking), request, rules())
+    why = matching.why_not(as_examiner(physician, booking), request, current_rules())
     if why is None or why.split(":", 1)[0] in STATED_BY_SCHEDULING:
         return None
     return why
@@ -151,7 +140,9 @@ def eligible_examiners(booking: Booking) -> dict[str, matching.PhysicianProfile]
         network.longitude.fill(claimant[1])
     if booking.assigned is not None and booking.assigned.physician.npi in network.by_npi:
         network.capacity_left[network.by_npi[booking.assigned.physician.npi]] += 1
-    found = matching.ranked(network, booking.request, rules(), limit=len(network.physicians))
+    found = matching.ranked(
+        network, booking.request, current_rules(), limit=len(network.physicians)
+    )
     return {p.npi: p for p, _ in found}
 
 
@@ -223,8 +214,8 @@ def lawful_slots(
     limit: int = SLOTS_SHOWN,
 ) -> Offered:
     """The earliest lawful slots of the IME: among every eligible examiner, or of one."""
-    found = rules()
-    days_off = holidays(booking.case.jurisdiction, booking.case.today)
+    found = current_rules()
+    days_off = holidays_of(booking.case.jurisdiction, booking.case.today)
     if npi is not None:
         one = pool.load_physicians([npi]).get(npi)
         why = None if one is None else matcher_refusal(one, booking)

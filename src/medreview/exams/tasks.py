@@ -6,17 +6,14 @@ appointment moved since: an exam no longer booked, or reminded already, is left 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
 from medreview.audit.actions import record
-from medreview.claims.models import User
 from medreview.claims.permissions import BACKGROUND
-from medreview.claims.roles import CLIENT_ROLES
 from medreview.core.review.notice_letter import when
 from medreview.exams.models import Appointment
-from medreview.outbox.actions import queue_email
+from medreview.outbox.actions import mail_people, people_of
 
 
 @task()
@@ -33,21 +30,14 @@ def remind_of_exam(appointment_id: int) -> int | None:
         if found is None or found.status != Appointment.BOOKED or found.reminded is not None:
             return None
         referral = found.referral
-        people = User.objects.filter(is_active=True).filter(
-            Q(organisation_id=referral.organisation_id, role__in=CLIENT_ROLES)
-            | Q(npi=found.physician.npi, role="physician")
-        )
         subject = f"Claim {referral.claim_number}: IME reminder, {found.day:%d %b %Y}"
-        body = (
+        text = (
             f"Reminder: the independent medical examination of claim {referral.claim_number}"
             f" is on {when(found.start)}, at {found.address} (ZIP {found.zip}), with"
-            f" {found.physician.name}.\n\nClaim {referral.claim_number}: sign in to medreview"
-            " to see the referral.\n"
+            f" {found.physician.name}."
         )
-        sent = 0
-        for email in people.order_by("email").values_list("email", flat=True).distinct():
-            queue_email(email, subject, body, referral=referral)
-            sent += 1
+        people = people_of(referral, npi=found.physician.npi)
+        sent = mail_people(people, subject, text, referral=referral)
         found.reminded = timezone.now()
         found.save(update_fields=["reminded"])
         record(

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from medreview.audit.actions import actor_name, record
@@ -63,16 +64,10 @@ def announce(
         raise ValueError(f"the data of {event} is not JSON: {exc}") from None
     if npi:
         notice = notify(text, referral=referral, npi=npi)
-        people = User.objects.filter(npi=npi, role="physician", is_active=True)
     else:
         notice = notify(text, referral=referral, organisation=referral.organisation)
-        people = User.objects.filter(
-            organisation_id=referral.organisation_id, role__in=CLIENT_ROLES, is_active=True
-        )
     subject = f"Claim {referral.claim_number}: {EVENTS[event]}"
-    body = f"{text}\n\nClaim {referral.claim_number}: sign in to medreview to see the referral.\n"
-    for email in people.order_by("email").values_list("email", flat=True):
-        queue_email(email, subject, body, referral=referral)
+    mail_people(people_of(referral, clients=not npi, npi=npi), subject, text, referral=referral)
     if not npi:
         _queue_deliveries(event, referral, data)
     return notice
@@ -107,6 +102,41 @@ def _queue_deliveries(event: str, referral: Referral, data: dict[str, Any]) -> N
             next_attempt=timezone.now(),
         )
         transaction.on_commit(partial(deliver_webhook.enqueue, made.pk, 1))
+
+
+def people_of(
+    referral: Referral, *, clients: bool = True, npi: str = "", desk_roles: Iterable[str] = ()
+) -> QuerySet[User]:
+    """The active people news of a referral reaches by e-mail: its client organisation's
+    users (`clients`), the physician user of `npi`, and the desk's users of `desk_roles`."""
+    reach = Q(pk__in=[])
+    if clients:
+        reach |= Q(organisation_id=referral.organisation_id, role__in=CLIENT_ROLES)
+    if npi:
+        reach |= Q(npi=npi, role="physician")
+    if desk_roles:
+        reach |= Q(organisation__kind=Organisation.REVIEWER, role__in=list(desk_roles))
+    return User.objects.filter(reach, is_active=True)
+
+
+def mail_people(
+    people: QuerySet[User],
+    subject: str,
+    text: str,
+    *,
+    referral: Referral,
+    attachments: Iterable[tuple[str, bytes, str]] = (),
+) -> int:
+    """Queue one e-mail of `text` to each address of `people` (once each), closed by the
+    claim number and the way to the referral; returns how many were queued."""
+    body = f"{text}\n\nClaim {referral.claim_number}: sign in to medreview to see the referral.\n"
+    files = list(attachments)
+    addresses = people.order_by("email").values_list("email", flat=True).distinct()
+    sent = 0
+    for email in addresses:
+        queue_email(email, subject, body, referral=referral, attachments=files)
+        sent += 1
+    return sent
 
 
 def queue_email(
