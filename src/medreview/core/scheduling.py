@@ -42,6 +42,7 @@ LANGUAGE = (
     "(WA: interpreters supplied by the department, WAC 296-23-362)"
 )
 HOURS = "medreview: an exam is booked within the examiner's bookable hours, one at a time"
+SERVICES = "medreview: the services the network's roster says a physician offers"
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def examiner_refusals(
         )
     if "ime" not in examiner.services:
         found.append(
-            Refusal("service", f"{examiner.name} does not examine (no IME service)", HOURS)
+            Refusal("service", f"{examiner.name} does not examine (no IME service)", SERVICES)
         )
     rule = rules.maybe(j, "ime", "examiner_licence_in_state")
     if rule is None or rule.yes:
