@@ -13,8 +13,9 @@ import django
 import pytest
 from personas import Personas, make_people
 
-# The web application keeps its database and documents under MEDREVIEW_HOME: each test run
-# gets its own, before Django reads its settings, and leaves nothing behind.
+# The web application keeps its database, documents and audit checkpoints under
+# MEDREVIEW_HOME: each test process gets its own, before Django reads its settings, and
+# leaves nothing behind.
 os.environ["MEDREVIEW_HOME"] = tempfile.mkdtemp(prefix="medreview-test-")
 atexit.register(shutil.rmtree, os.environ["MEDREVIEW_HOME"], ignore_errors=True)
 os.environ["DJANGO_SETTINGS_MODULE"] = "medreview.web.settings"
@@ -22,6 +23,10 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "medreview.web.settings"
 # between requests would outlive their threads.
 os.environ["MEDREVIEW_DB_CONN_MAX_AGE"] = "0"
 django.setup()
+# Not left for pytest-xdist's workers to inherit: pytest-django would read the settings in
+# each of them before this file runs there, with this process's MEDREVIEW_HOME, and the
+# workers would share one folder of checkpoints and scratch that each test empties.
+del os.environ["DJANGO_SETTINGS_MODULE"]
 
 # The shared data folder lives beside the project (../shared), not inside it.
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
