@@ -219,6 +219,10 @@ def test_the_server_and_its_worker_come_back_with_the_database(
         _wait(lambda: _status(base, token, after) == "triaged", 180, "the reading after it")
         assert _status(base, token, before) == "triaged"
         assert server.poll() is None  # the same `serve`, never restarted
+    except BaseException:
+        # Shown with the failure: what the server and its worker said.
+        print((tmp_path / "serve.log").read_text()[-20000:])
+        raise
     finally:
         server.send_signal(signal.SIGINT)
         try:

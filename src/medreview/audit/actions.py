@@ -68,7 +68,12 @@ def record(
 
 def _lock(chain: str) -> None:
     """Hold the chain until this transaction ends: two actions on one referral append one
-    after the other instead of colliding on the same sequence number."""
+    after the other instead of colliding on the same sequence number.
+
+    An action may hold its referral's row when it gets here, and an audited read holds the
+    chain when its event's insert checks the referral's key: the doors lock rows FOR NO KEY
+    UPDATE (`select_for_update(no_key=True)`), which that check does not wait on, so that the
+    two never wait on each other in a circle."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [chain])

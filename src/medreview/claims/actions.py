@@ -116,7 +116,7 @@ def do_create_token(user: User, *, actor: Actor) -> str:
 def do_revoke_token(token: ApiToken, *, actor: Actor) -> None:
     require(actor, Permission.MANAGE_PEOPLE)
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        token = ApiToken.objects.select_for_update(no_key=True).get(pk=token.pk)
         if token.revoked is None:
             token.revoked = timezone.now()
             token.save(update_fields=["revoked"])
@@ -152,7 +152,9 @@ def do_revoke_tokens(user: User, *, actor: Actor) -> int:
     """Revoke every token of the user still in force (`medreview token revoke EMAIL`)."""
     require(actor, Permission.MANAGE_PEOPLE)
     with transaction.atomic():
-        live = list(ApiToken.objects.select_for_update().filter(user=user, revoked__isnull=True))
+        live = list(
+            ApiToken.objects.select_for_update(no_key=True).filter(user=user, revoked__isnull=True)
+        )
         for token in live:
             token.revoked = timezone.now()
             token.save(update_fields=["revoked"])
@@ -183,7 +185,9 @@ def do_set_service_levels(
     with transaction.atomic():
         kept = {
             s.stage: s
-            for s in ServiceLevel.objects.select_for_update().filter(organisation=organisation)
+            for s in ServiceLevel.objects.select_for_update(no_key=True).filter(
+                organisation=organisation
+            )
         }
         changes: dict[str, dict[str, int | None]] = {}
         for stage, days in levels.items():
@@ -262,7 +266,7 @@ def do_edit_jurisdiction_rule(
             raise ActionError(f"{rule}: give the rule's citation (its source)", field="citation")
     with transaction.atomic():
         edit = (
-            JurisdictionRuleEdit.objects.select_for_update()
+            JurisdictionRuleEdit.objects.select_for_update(no_key=True)
             .filter(jurisdiction=jurisdiction, service=service, rule=rule)
             .first()
         )
@@ -303,7 +307,7 @@ def do_restore_jurisdiction_rule(
     require(actor, Permission.EDIT_JURISDICTION_RULES)
     with transaction.atomic():
         edit = (
-            JurisdictionRuleEdit.objects.select_for_update()
+            JurisdictionRuleEdit.objects.select_for_update(no_key=True)
             .filter(jurisdiction=jurisdiction, service=service, rule=rule)
             .first()
         )

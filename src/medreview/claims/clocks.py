@@ -140,7 +140,7 @@ def stop_clock(
     found = _running(referral).filter(stage=stage)
     if about is not None:
         found = found.filter(about=about)
-    stopped = list(found.select_for_update())
+    stopped = list(found.select_for_update(no_key=True))
     for clock in stopped:
         _end_pause(clock, today, referral.jurisdiction)
         clock.stopped = today
@@ -150,7 +150,7 @@ def stop_clock(
 
 def stop_every_clock(referral: Referral, *, today: date) -> list[Clock]:
     """Stop every running clock of the referral (it is closed)."""
-    stopped = list(_running(referral).select_for_update())
+    stopped = list(_running(referral).select_for_update(no_key=True))
     for clock in stopped:
         _end_pause(clock, today, referral.jurisdiction)
         clock.stopped = today
@@ -180,7 +180,9 @@ def resume_clocks(referral: Referral, *, today: date) -> int:
     if referral.records_awaited_since is not None:
         referral.records_awaited_since = None
         Referral.objects.filter(pk=referral.pk).update(records_awaited_since=None)
-    paused = list(_running(referral).filter(paused_since__isnull=False).select_for_update())
+    paused = list(
+        _running(referral).filter(paused_since__isnull=False).select_for_update(no_key=True)
+    )
     for clock in paused:
         _end_pause(clock, today, referral.jurisdiction)
         clock.save(update_fields=["paused_since", "paused_business_days", "due"])

@@ -37,7 +37,7 @@ def notify_late_clocks(
     ):
         with transaction.atomic():
             clock = (
-                Clock.objects.select_for_update(of=("self",))
+                Clock.objects.select_for_update(of=("self",), no_key=True)
                 .select_related("referral__organisation")
                 .filter(pk=pk)
                 .first()

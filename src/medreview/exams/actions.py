@@ -91,8 +91,8 @@ def do_book_appointment(
     start = office_start(start)
     today = timezone.localdate()
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        ime = ImeReferral.objects.select_for_update().filter(referral=referral).first()
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
+        ime = ImeReferral.objects.select_for_update(no_key=True).filter(referral=referral).first()
         if ime is None or ime.status != ImeReferral.CONFIRMED:
             raise ActionError(
                 "no confirmed IME referral: a coordinator confirms the IME a peer review left"
@@ -108,7 +108,7 @@ def do_book_appointment(
                 " (rescheduled, to move it)",
                 status=409,
             )
-        row = Physician.objects.select_for_update().filter(npi=npi).first()
+        row = Physician.objects.select_for_update(no_key=True).filter(npi=npi).first()
         if row is None or not row.active:
             raise ActionError(f"no active physician of the network has NPI {npi!r}", field="npi")
         booking = schedule.booking_of(referral, ime, today=today)
@@ -334,7 +334,7 @@ def do_record_outcome(
     today = timezone.localdate()
     with transaction.atomic():
         found = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(no_key=True)
             .select_related("referral", "physician", "assignment")
             .get(pk=appointment.pk)
         )

@@ -22,7 +22,7 @@ def remind_of_exam(appointment_id: int) -> int | None:
     (None when there was nothing to remind of)."""
     with transaction.atomic():
         found = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(no_key=True)
             .select_related("referral", "physician")
             .filter(pk=appointment_id)
             .first()

@@ -159,7 +159,7 @@ def do_update_physician(
     if unknown:
         raise ActionError(f"not a physician field: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        physician = Physician.objects.select_for_update().get(pk=physician.pk)
+        physician = Physician.objects.select_for_update(no_key=True).get(pk=physician.pk)
         before = {k: getattr(physician, k) for k in changes}
         for key, value in changes.items():
             setattr(physician, key, value)
@@ -201,7 +201,7 @@ def do_verify_credential(
     if verified_on > date.today():
         raise ActionError("a verification cannot be dated in the future", field="verified_on")
     with transaction.atomic():
-        physician = Physician.objects.select_for_update().get(pk=physician.pk)
+        physician = Physician.objects.select_for_update(no_key=True).get(pk=physician.pk)
         detail: dict[str, Any] = {"npi": physician.npi, "credential": credential}
         if credential == "licence":
             state = state.strip().upper()
@@ -320,7 +320,7 @@ def do_add_hours(
     if len(address) > MAX_ADDRESS:
         raise ActionError(f"at most {MAX_ADDRESS} characters", field="address")
     with transaction.atomic():
-        physician = Physician.objects.select_for_update().get(pk=physician.pk)
+        physician = Physician.objects.select_for_update(no_key=True).get(pk=physician.pk)
         twin = Availability.objects.filter(
             physician=physician, day=day, start__lt=end, end__gt=start
         ).first()
@@ -354,7 +354,7 @@ def do_remove_hours(block: Availability, *, actor: Actor) -> None:
     require(actor, Permission.EDIT_NETWORK)
     with transaction.atomic():
         found = (
-            Availability.objects.select_for_update()
+            Availability.objects.select_for_update(no_key=True)
             .select_related("physician")
             .filter(pk=block.pk)
             .first()

@@ -256,7 +256,11 @@ def do_remove_webhook(webhook: Webhook, *, actor: Actor) -> Webhook:
     deliveries still waiting are not sent."""
     require(actor, Permission.MANAGE_WEBHOOKS)
     with transaction.atomic():
-        hook = Webhook.objects.select_for_update().select_related("organisation").get(pk=webhook.pk)
+        hook = (
+            Webhook.objects.select_for_update(no_key=True)
+            .select_related("organisation")
+            .get(pk=webhook.pk)
+        )
         if not hook.active:
             raise ActionError(f"webhook {hook.pk} is removed already", status=409)
         hook.active, hook.removed = False, timezone.now()
@@ -275,7 +279,7 @@ def do_retry_delivery(delivery: WebhookDelivery, *, actor: Actor) -> WebhookDeli
     require(actor, Permission.MANAGE_WEBHOOKS)
     with transaction.atomic():
         found = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(no_key=True)
             .select_related("webhook__organisation")
             .get(pk=delivery.pk)
         )

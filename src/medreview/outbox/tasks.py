@@ -42,7 +42,7 @@ def deliver_webhook(delivery_pk: int, attempt: int) -> str | None:
     delivery's status (None when there is no such delivery)."""
     with transaction.atomic():
         found = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(no_key=True)
             .select_related("webhook")
             .filter(pk=delivery_pk)
             .first()
@@ -71,7 +71,7 @@ def deliver_webhook(delivery_pk: int, attempt: int) -> str | None:
     code, error = _post(url, body, headers)
     took = round((time.monotonic() - started) * 1000)
     with transaction.atomic():
-        found = WebhookDelivery.objects.select_for_update().get(pk=delivery_pk)
+        found = WebhookDelivery.objects.select_for_update(no_key=True).get(pk=delivery_pk)
         WebhookAttempt.objects.create(
             delivery=found,
             number=attempt,
@@ -134,7 +134,7 @@ def send_email(email_pk: int, attempt: int) -> str | None:
     (a 5xx answer: an address it does not take, a sign-in it refuses) fails it at once;
     anything else (no answer, a 4xx) is tried again later. Returns the e-mail's status."""
     with transaction.atomic():
-        found = Email.objects.select_for_update().filter(pk=email_pk).first()
+        found = Email.objects.select_for_update(no_key=True).filter(pk=email_pk).first()
         if found is None:
             return None
         if found.status != Email.PENDING or found.attempts != attempt - 1:
@@ -163,7 +163,7 @@ def send_email(email_pk: int, attempt: int) -> str | None:
     except (smtplib.SMTPException, OSError) as exc:
         error = type(exc).__name__
     with transaction.atomic():
-        found = Email.objects.select_for_update().get(pk=email_pk)
+        found = Email.objects.select_for_update(no_key=True).get(pk=email_pk)
         found.last_error = error
         if not error:
             found.status, found.sent = Email.SENT, timezone.now()

@@ -112,7 +112,9 @@ def do_create_referral(
             raise ActionError(DISK_FULL, status=507) from None
         with transaction.atomic():
             pending = list(
-                PendingUpload.objects.select_for_update().filter(owner=actor, pk__in=kept)
+                PendingUpload.objects.select_for_update(no_key=True).filter(
+                    owner=actor, pk__in=kept
+                )
             )
             if len(pending) != len(kept):
                 raise ActionError(
@@ -264,7 +266,11 @@ def kept_uploads(actor: User, ids: Iterable[int]) -> list[PendingUpload]:
 def do_remove_kept_upload(actor: User, pending_id: int) -> PendingUpload | None:
     """Remove one of the actor's kept files (None if it is not theirs, or already gone)."""
     with transaction.atomic():
-        found = PendingUpload.objects.select_for_update().filter(owner=actor, pk=pending_id).first()
+        found = (
+            PendingUpload.objects.select_for_update(no_key=True)
+            .filter(owner=actor, pk=pending_id)
+            .first()
+        )
         if found is None:
             return None
         _forget(found)
@@ -282,7 +288,7 @@ def do_expire_kept_uploads(now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - KEPT_FOR
     with transaction.atomic():
         old = list(
-            PendingUpload.objects.select_for_update(of=("self",))
+            PendingUpload.objects.select_for_update(of=("self",), no_key=True)
             .filter(kept__lt=cutoff)
             .select_related("owner__organisation")
         )
@@ -331,7 +337,7 @@ def do_correct_document(
         except ValueError:
             raise ActionError(f"{day!r} is not a date (YYYY-MM-DD)", field="date") from None
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
         docs = {document_name(d): d for d in (referral.triage or {}).get("documents", [])}
         if document not in docs:
             raise ActionError(f"no document {document!r} in this referral", field="document")
@@ -374,7 +380,7 @@ def do_dismiss_gap(referral: Referral, *, actor: User, gap: str, reason: str) ->
     if not reason:
         raise ActionError("dismissing a gap needs a reason", field="reason")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
         gaps = {gap_key(g): g for g in (referral.triage or {}).get("gaps", [])}
         if gap not in gaps:
             raise ActionError("no such gap in this referral", field="gap")
@@ -459,14 +465,14 @@ def _records_request_for(
 ) -> tuple[Referral, dict[str, Any], RecordsRequest | None, str, str]:
     """The referral (locked), its gap, the claim's request already made for that provider and
     item if any, the provider and the item: records are requested once per claim."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
     triage = referral.triage or {}
     found = next((g for g in triage.get("gaps", []) if gap_key(g) == gap), None)
     if found is None:
         raise ActionError("no such gap in this referral", field="gap")
     provider, item = gap_provider(triage, found), missing_item(found)
     existing = (
-        RecordsRequest.objects.select_for_update()
+        RecordsRequest.objects.select_for_update(no_key=True)
         .filter(
             organisation=referral.organisation,
             claim_number=referral.claim_number,
@@ -504,7 +510,7 @@ def do_update_records_request(
     if status not in dict(RecordsRequest.STATUSES):
         raise ActionError(f"unknown status {status!r}", field="status")
     with transaction.atomic():
-        request = RecordsRequest.objects.select_for_update().get(pk=request.pk)
+        request = RecordsRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
         if request.status == status:
             return
         previous, request.status = request.status, status

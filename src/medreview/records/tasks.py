@@ -38,7 +38,7 @@ def read_records(referral_id: str) -> str | None:
     """Read, triage and store a referral's records: the door from `received` through
     `processing` to `triaged`. Returns the status, None if there is no such referral."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().filter(pk=referral_id).first()
+        referral = Referral.objects.select_for_update(no_key=True).filter(pk=referral_id).first()
         if referral is None or referral.status not in (Referral.RECEIVED, Referral.PROCESSING):
             return None if referral is None else referral.status
         again = referral.status == Referral.PROCESSING
@@ -71,7 +71,7 @@ def read_records(referral_id: str) -> str | None:
         triage = _triage(referral)
     except Exception as exc:  # a bug must not lose the referral: it is kept, with the error
         with transaction.atomic():
-            referral = Referral.objects.select_for_update().get(pk=referral_id)
+            referral = Referral.objects.select_for_update(no_key=True).get(pk=referral_id)
             if referral.status != Referral.PROCESSING:
                 raise _failure(exc) from None  # another worker finished it: its state stands
             referral.status = Referral.RECEIVED
@@ -90,7 +90,7 @@ def read_records(referral_id: str) -> str | None:
         # frames, which may quote a record.
         raise _failure(exc) from None
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral_id)
         if referral.status != Referral.PROCESSING:
             return referral.status  # another worker finished it first
         referral.triage = triage
@@ -165,7 +165,7 @@ def retriage(referral_id: str) -> str | None:
     used = _corrections_mark(referral_id)
     triage = _triage(referral)
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral_id)
         if referral.triage is None or referral.triage == triage:
             return referral.status
         if _corrections_mark(referral_id) != used:

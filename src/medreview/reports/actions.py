@@ -231,14 +231,14 @@ def do_qa_review(assignment: Assignment, *, actor: User, decision: str, note: st
         raise ActionError("decision is 'pass' or 'return'", field="decision")
     with transaction.atomic():
         found = (
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(no_key=True)
             .select_related("physician", "referral")
             .get(pk=assignment.pk)
         )
         if actor.npi and actor.npi == found.physician.npi:
             raise ActionError("a physician never passes QA of their own review", status=403)
         addendum = (
-            Addendum.objects.select_for_update()
+            Addendum.objects.select_for_update(no_key=True)
             .filter(assignment=found, status=Addendum.SUBMITTED)
             .first()
         )
@@ -451,7 +451,7 @@ def do_confirm_ime_referral(referral: Referral, *, actor: User) -> ImeReferral:
     """The coordinator confirms the IME referral a peer review drafted."""
     require(actor, Permission.CONFIRM_IME_REFERRAL)
     with transaction.atomic():
-        ime = ImeReferral.objects.select_for_update().filter(referral=referral).first()
+        ime = ImeReferral.objects.select_for_update(no_key=True).filter(referral=referral).first()
         if ime is None:
             raise ActionError("no IME referral was drafted: no peer review passed QA", status=409)
         if ime.status != ImeReferral.DRAFT:
@@ -482,7 +482,7 @@ def do_close_referral(referral: Referral, *, actor: User, reason: str) -> Referr
     require(actor, Permission.CONFIRM_IME_REFERRAL)
     reason = text_of(reason, field="reason", limit=2000)
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
         if referral.status == Referral.CLOSED:
             raise ActionError("the referral is closed already", status=409)
         if not reason:
@@ -528,7 +528,7 @@ def do_ask_for_addendum(
     question_id = (question_id or "").strip() or None
     with transaction.atomic():
         delivered = (
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(no_key=True)
             .select_related("physician")
             .filter(referral=referral, status__in=[Assignment.PASSED, Assignment.CLOSED])
             .order_by("-delivered")
@@ -600,7 +600,9 @@ def do_answer_addendum(
     """The physician answers an addendum and submits it to QA."""
     with transaction.atomic():
         found = own_assignment(actor, addendum.assignment)
-        addendum = Addendum.objects.select_for_update().get(pk=addendum.pk, assignment=found)
+        addendum = Addendum.objects.select_for_update(no_key=True).get(
+            pk=addendum.pk, assignment=found
+        )
         if addendum.status not in (Addendum.OPEN, Addendum.RETURNED):
             raise ActionError("this addendum is not waiting for an answer", status=409)
         response = text_of(response, field="response", limit=MAX_TEXT)
@@ -689,7 +691,7 @@ def do_cite_page(
             raise ActionError(f"this review has no question {question_id!r}", field="question_id")
         cited = _citations([{"file": file, "page": page}], record_pages(found.referral))[0]
         answer = (
-            Determination.objects.select_for_update()
+            Determination.objects.select_for_update(no_key=True)
             .filter(assignment=found, question_id=question_id)
             .first()
         )
@@ -720,7 +722,7 @@ def do_remove_citation(
         found = own_assignment(actor, assignment)
         _editable(found)
         answer = (
-            Determination.objects.select_for_update()
+            Determination.objects.select_for_update(no_key=True)
             .filter(assignment=found, question_id=question_id)
             .first()
         )

@@ -63,8 +63,8 @@ def do_assign_physician(
     npi = (npi or "").strip()
     today = today or timezone.localdate()
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        row = Physician.objects.select_for_update().filter(npi=npi).first()
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
+        row = Physician.objects.select_for_update(no_key=True).filter(npi=npi).first()
         if row is None or not row.active:
             raise ActionError(f"no active physician of the network has NPI {npi!r}", field="npi")
         _check_waiting(referral, service)
@@ -127,15 +127,17 @@ def do_apply_assignment_batch(
     today = today or timezone.localdate()
     rules = current_rules()
     with transaction.atomic():
-        batch = AssignmentBatch.objects.select_for_update().get(pk=batch.pk)
+        batch = AssignmentBatch.objects.select_for_update(no_key=True).get(pk=batch.pk)
         if batch.status != AssignmentBatch.READY or batch.proposal is None:
             raise ActionError(
                 _NOT_READY.get(batch.status, "this proposal cannot be applied"), status=409
             )
         chosen = batch.proposal["optimal"]["assignments"]
         pairs = [(key.split(":", 1), found) for key, found in chosen.items()]
-        referrals = Referral.objects.select_for_update().in_bulk([rid for (rid, _), _ in pairs])
-        rows = Physician.objects.select_for_update().in_bulk(
+        referrals = Referral.objects.select_for_update(no_key=True).in_bulk(
+            [rid for (rid, _), _ in pairs]
+        )
+        rows = Physician.objects.select_for_update(no_key=True).in_bulk(
             [found["npi"] for _, found in pairs], field_name="npi"
         )
         physicians = pool.load_physicians(rows)
@@ -312,7 +314,7 @@ def do_cancel_assignments(
     with transaction.atomic():
         cancelled = list(
             Assignment.objects.open()
-            .select_for_update()
+            .select_for_update(no_key=True)
             .filter(referral=referral)
             .exclude(service__in=keep)
             .select_related("physician")
@@ -357,7 +359,7 @@ def own_assignment(actor: Actor, assignment: Assignment) -> Assignment:
     require(actor, Permission.REVIEW_ASSIGNMENTS)
     found = (
         Assignment.objects.of_physician(actor)
-        .select_for_update()
+        .select_for_update(no_key=True)
         .select_related("physician", "referral")
         .filter(pk=assignment.pk)
         .first()
@@ -440,7 +442,7 @@ def do_decline_assignment(
         found.save(update_fields=["status", "declined", "decline_reason", "recused"])
         free_slot(found)
         drop_clocks(found.referral, about=f"assignment:{found.pk}")
-        referral = Referral.objects.select_for_update().get(pk=found.referral_id)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=found.referral_id)
         if referral.status == Referral.IN_REVIEW and not (
             Assignment.objects.active().filter(referral=referral).exists()
         ):
@@ -464,7 +466,7 @@ def do_set_client_settings(
     if organisation.kind != Organisation.CLIENT:
         raise ActionError(f"{organisation.name} is not a client organisation", status=404)
     with transaction.atomic():
-        found, _ = ClientSettings.objects.select_for_update().get_or_create(
+        found, _ = ClientSettings.objects.select_for_update(no_key=True).get_or_create(
             organisation=organisation
         )
         if found.ime_by_peer_reviewer != ime_by_peer_reviewer:

@@ -49,7 +49,7 @@ def propose_assignments(batch_id: int) -> str | None:
                 )
         return AssignmentBatch.objects.get(pk=batch_id).status
     with transaction.atomic():
-        batch = AssignmentBatch.objects.select_for_update().get(pk=batch_id)
+        batch = AssignmentBatch.objects.select_for_update(no_key=True).get(pk=batch_id)
         if batch.status != AssignmentBatch.COMPUTING:
             return batch.status
         batch.proposal = proposal

@@ -32,7 +32,7 @@ def do_decide_triage(
         if not reason:
             raise ActionError("an override needs a reason", field="reason")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral = Referral.objects.select_for_update(no_key=True).get(pk=referral.pk)
         if referral.triage is None:
             raise ActionError(
                 "the records are still being read: there is no triage to decide on yet",
