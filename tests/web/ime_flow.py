@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import holidays
+import time_machine
 from cases import referral
 from django.utils import timezone
 from test_it_takes_a_peer_review_to_its_report import NEW_YORK, RECORDS
@@ -191,3 +192,13 @@ def book(people: Any, rid: str, npi: str, start: str, **flags: bool) -> Any:
         f"/api/v1/referrals/{rid}/ime/appointments",
         {"npi": npi, "start": start, "interpreter": False, "transport": False, **flags},
     )
+
+
+@contextlib.contextmanager
+def on_the_exam_day(start: str) -> Iterator[None]:
+    """The world an hour after the exam's start (`start` in the office's time, as booked):
+    whether the claimant came is recorded from the exam's day on."""
+    with time_machine.travel(
+        timezone.make_aware(datetime.fromisoformat(start)) + timedelta(hours=1)
+    ):
+        yield

@@ -29,6 +29,7 @@ from ime_flow import (
     book,
     business_days_after,
     new_york_ime,
+    on_the_exam_day,
     slots,
 )
 from webapp import api, login, post
@@ -132,9 +133,10 @@ def test_the_narrowed_ime_is_booked_lawfully_with_another_examiner(
     assert Clock.objects.get(referral_id=rid, stage="scheduling").stopped == today
     assert Clock.objects.get(referral_id=rid, stage="exam").stopped is None
 
-    attended = post(scheduler, f"/api/v1/appointments/{appointment.pk}/outcome", {
-        "outcome": "attended", "note": "On time, with a relative."
-    })  # fmt: skip
+    with on_the_exam_day(start.isoformat()):
+        attended = post(scheduler, f"/api/v1/appointments/{appointment.pk}/outcome", {
+            "outcome": "attended", "note": "On time, with a relative."
+        })  # fmt: skip
     assert attended.status_code == 200, attended.content
     assert attended.json()["status"] == "attended"
     again = post(
@@ -145,7 +147,7 @@ def test_the_narrowed_ime_is_booked_lawfully_with_another_examiner(
     assert report.started == start.date() and report.stopped is None
     assert report.due == business_days_after(start.date(), 10, "NY")
     assert "WCL 137(1)(a)" in report.source
-    assert Clock.objects.get(referral_id=rid, stage="exam").stopped == today
+    assert Clock.objects.get(referral_id=rid, stage="exam").stopped == start.date()
 
     # The claim file: one PDF, the three original records as received, and the exam in it.
     got = api(people.token(people.adjuster_a)).get(f"/api/v1/referrals/{rid}/claim-file.zip")

@@ -20,6 +20,7 @@ from ime_flow import (
     confirm_ime,
     hours_rows,
     import_hours,
+    on_the_exam_day,
     peer_review_leaving_an_exam,
     slots,
     weekdays,
@@ -103,9 +104,10 @@ def test_texas_wants_180_days_between_two_imes_of_a_claim(people: Any, tmp_path:
     made = book(people, first, EXAMINER["npi"], offered["slots"][0]["start"])
     assert made.status_code == 201, made.content
     scheduler = api(people.token(people.scheduler))
-    held = post(
-        scheduler, f"/api/v1/appointments/{made.json()['id']}/outcome", {"outcome": "attended"}
-    )
+    with on_the_exam_day(made.json()["start"]):
+        held = post(
+            scheduler, f"/api/v1/appointments/{made.json()['id']}/outcome", {"outcome": "attended"}
+        )
     assert held.status_code == 200, held.content
 
     second = _ime(people, sent, roster)

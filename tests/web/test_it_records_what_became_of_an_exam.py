@@ -15,9 +15,17 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from ime_flow import EXAMINER, book, hours_rows, import_hours, new_york_ime, slots
+from ime_flow import (
+    EXAMINER,
+    book,
+    hours_rows,
+    import_hours,
+    new_york_ime,
+    on_the_exam_day,
+    slots,
+)
 from test_it_limits_how_often_a_claim_is_examined import _hours, _ime, _state
-from webapp import api, import_roster, post
+from webapp import api, import_roster, login, post
 
 from medreview.audit.models import AuditEvent
 from medreview.claims.models import Clock
@@ -44,10 +52,38 @@ def _booked(people: Any, folder: Path) -> tuple[str, dict[str, Any], list[dict[s
     return rid, made.json(), offered
 
 
+@pytest.mark.parametrize("outcome", ["attended", "no_show"])
+def test_whether_the_claimant_came_waits_for_the_exam_s_day(
+    people: Any, tmp_path: Path, outcome: str
+) -> None:
+    rid, made, _ = _booked(people, tmp_path)
+    events = AuditEvent.objects.filter(referral_id=rid).count()
+    early = _outcome(people, made["id"], outcome=outcome)
+    assert early.status_code == 422, early.content
+    day = datetime.fromisoformat(made["start"])
+    assert early.json()["detail"] == (
+        f"outcome: the exam is on {day:%A} {day.day} {day:%B %Y} at {day.hour % 12 or 12}:{day:%M}"
+        f" {'AM' if day.hour < 12 else 'PM'}: whether the claimant came is recorded from that"
+        " day on"
+    )
+    assert Appointment.objects.get(pk=made["id"]).status == "booked"
+    assert AuditEvent.objects.filter(referral_id=rid).count() == events
+    assert Clock.objects.get(referral_id=rid, stage="exam").stopped is None
+    assert not Clock.objects.filter(referral_id=rid, stage="report").exists()
+    # The scheduler's page offers it from the exam's day on; cancelling, before it.
+    page = login(people.scheduler).get(f"/referrals/{rid}/ime/").content.decode()
+    assert 'value="late_cancel"' in page and f'value="{outcome}"' not in page
+    with on_the_exam_day(made["start"]):
+        page = login(people.scheduler).get(f"/referrals/{rid}/ime/").content.decode()
+        assert f'value="{outcome}"' in page
+        assert _outcome(people, made["id"], outcome=outcome).status_code == 200
+
+
 def test_a_no_show_bears_its_fee_and_goes_back_to_scheduling(people: Any, tmp_path: Path) -> None:
     do_add_webhook(people.client_a, actor=COMMAND_LINE, url="https://claims.a.example/events")
     rid, made, offered = _booked(people, tmp_path)
-    missed = _outcome(people, made["id"], outcome="no_show", note="Did not come; no call.")
+    with on_the_exam_day(made["start"]):
+        missed = _outcome(people, made["id"], outcome="no_show", note="Did not come; no call.")
     assert missed.status_code == 200, missed.content
     body = missed.json()
     assert body["status"] == "no_show" and body["fee"] == 450.0
@@ -77,7 +113,8 @@ def test_florida_s_worker_repays_half_the_fee_of_a_missed_exam(people: Any, tmp_
     rid = _ime(people, sent, roster)
     _hours(tmp_path, "33130", "1 SE 3rd Avenue, Miami, FL")
     made = book(people, rid, EXAMINER["npi"], slots(people, rid)["slots"][0]["start"])
-    missed = _outcome(people, made.json()["id"], outcome="no_show")
+    with on_the_exam_day(made.json()["start"]):
+        missed = _outcome(people, made.json()["id"], outcome="no_show")
     assert missed.status_code == 200, missed.content
     assert missed.json()["fee"] == 900.0
     assert "FS 440.13(5)(d)" in missed.json()["fee_citation"]
@@ -141,7 +178,8 @@ def test_another_examiner_booked_after_a_no_show_takes_the_ime_over(
     people: Any, tmp_path: Path
 ) -> None:
     rid, made, offered = _booked(people, tmp_path)
-    assert _outcome(people, made["id"], outcome="no_show").status_code == 200
+    with on_the_exam_day(made["start"]):
+        assert _outcome(people, made["id"], outcome="no_show").status_code == 200
     other = {**EXAMINER, "npi": "1000000095", "name": "Col League, MD", "affiliations": "Midtown"}
     import_roster(other)
     start = datetime.fromisoformat(offered[2]["start"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
-from ime_flow import EXAMINER, book, new_york_ime, slots
+from ime_flow import EXAMINER, book, new_york_ime, on_the_exam_day, slots
 from webapp import ATTEST, api, login, post
 
 from medreview.claims.models import Clock
@@ -26,11 +26,12 @@ def test_the_examiner_answers_only_the_narrowed_questions(people: Any, tmp_path:
     rid = new_york_ime(people, tmp_path)
     made = book(people, rid, EXAMINER["npi"], slots(people, rid)["slots"][0]["start"])
     assert made.status_code == 201, made.content
-    held = post(
-        api(people.token(people.scheduler)),
-        f"/api/v1/appointments/{made.json()['id']}/outcome",
-        {"outcome": "attended"},
-    )
+    with on_the_exam_day(made.json()["start"]):
+        held = post(
+            api(people.token(people.scheduler)),
+            f"/api/v1/appointments/{made.json()['id']}/outcome",
+            {"outcome": "attended"},
+        )
     assert held.status_code == 200, held.content
 
     examiner = api(people.token(people.physician_b))

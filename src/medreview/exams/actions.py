@@ -318,9 +318,9 @@ def do_record_outcome(
     note: str = "",
     start: datetime | None = None,
 ) -> Appointment:
-    """What became of a booked exam, once: attended (its report's clock starts), a no-show
-    (its fee), a late cancellation (its fee when within the jurisdiction's business days of
-    the exam, else a plain cancellation), or rescheduled (the appointment ends; with `start`
+    """What became of a booked exam, once: attended (its report's clock starts) or a no-show
+    (its fee), from the exam's day on; a late cancellation (its fee when within the
+    jurisdiction's business days of the exam, else a plain cancellation); or rescheduled (the appointment ends; with `start`
     the same examiner is booked at that time in the same step, through the booking door).
     Returns the appointment as recorded."""
     require(actor, Permission.SCHEDULE_EXAMS)
@@ -342,6 +342,13 @@ def do_record_outcome(
             raise ActionError(
                 f"this appointment's outcome is recorded already: {found.get_status_display()}",
                 status=409,
+            )
+        if outcome in (Appointment.ATTENDED, Appointment.NO_SHOW) and today < found.day:
+            # The claim file must not say an exam was held, or missed, before its day.
+            raise ActionError(
+                f"the exam is on {when(found.start)}: whether the claimant came is recorded"
+                " from that day on",
+                field="outcome",
             )
         referral = found.referral
         status: str = outcome

@@ -74,6 +74,9 @@ def render_schedule(
             .order_by("-booked", "-id")
         ),
         "outcomes": list(OUTCOMES.items()),
+        # Whether the claimant came is offered from the exam's day on, as the door allows.
+        "held_outcomes": (Appointment.ATTENDED, Appointment.NO_SHOW),
+        "today": timezone.localdate(),
     }
     claimant = referral.payload.get("claimant", {})
     language = str(claimant.get("language") or "en")
