@@ -149,13 +149,15 @@ def test_the_narrowed_ime_is_booked_lawfully_with_another_examiner(
     assert "WCL 137(1)(a)" in report.source
     assert Clock.objects.get(referral_id=rid, stage="exam").stopped == start.date()
 
-    # The claim file: one PDF, the three original records as received, and the exam in it.
+    # The claim file: one PDF, the three original records as received, the notice letter,
+    # and the exam in it.
     got = api(people.token(people.adjuster_a)).get(f"/api/v1/referrals/{rid}/claim-file.zip")
     assert got.status_code == 200, got.content
     with zipfile.ZipFile(io.BytesIO(b"".join(got.streaming_content))) as held:
         names = held.namelist()
         assert "claim-file.pdf" in names
         originals = {n: held.read(n) for n in names if n.startswith("records/")}
+        notices = {n: held.read(n) for n in names if n.startswith("notices/")}
         whole = " ".join(_text(held.read("claim-file.pdf")).split())
     assert len(originals) == 3
     for name, content in originals.items():
@@ -163,7 +165,11 @@ def test_the_narrowed_ime_is_booked_lawfully_with_another_examiner(
         assert hashlib.sha256(content).hexdigest() == kept.sha256
     assert "Appointments and outcomes" in whole
     assert f"{start:%Y-%m-%d %H:%M}, {EXAMINER['name']}: Attended" in whole
-    assert f"SHA-256 {appointment.notice_sha256}" in whole
+    # The letter the claimant was sent, byte for byte, where the PDF says it is.
+    path = f"notices/notice-letter-{start:%Y-%m-%d-%H%M}.pdf"
+    assert notices == {path: letter.content}
+    assert hashlib.sha256(letter.content).hexdigest() == appointment.notice_sha256
+    assert f"SHA-256 {appointment.notice_sha256}, {path}" in whole
 
 
 def test_a_booking_names_every_rule_it_breaks_first_first(people: Any, tmp_path: Any) -> None:

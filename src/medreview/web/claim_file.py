@@ -4,9 +4,9 @@ ZIP, by API (`GET /api/v1/referrals/{id}/claim-file.zip`) and from the case page
 administrator (`download_claim_file`).
 
 The ZIP holds `claim-file.pdf` (`core.claimfile.pdf`, made from `gather`'s data), each
-original record file under `records/` and each delivered report version under `reports/`,
-decrypted from the store byte for byte, and `manifest.json`: every other file with its
-SHA-256 and size, the referral's id and claim number, when and by whom it was made, and the
+original record file under `records/`, each delivered report version under `reports/` and
+each notice letter sent to the claimant under `notices/`, decrypted from the store byte for
+byte, and `manifest.json`: every other file with its SHA-256 and size, the referral's id and claim number, when and by whom it was made, and the
 audit trail's check. No claimant name is in the manifest.
 
 It is made in one transaction with its audit event (`claim_file.downloaded`, with the number
@@ -404,6 +404,7 @@ def _appointments(referral: Referral) -> tuple[model.Appointment, ...]:
     found = Appointment.objects.filter(referral=referral).select_related(
         "physician", "booked_by", "outcome_by", "rescheduled_to"
     )
+    taken: set[str] = set()
     return tuple(
         model.Appointment(
             start=a.start,
@@ -422,6 +423,9 @@ def _appointments(referral: Referral) -> tuple[model.Appointment, ...]:
             fee=Decimal(a.fee) if a.fee is not None else None,
             fee_citation=a.fee_citation,
             notice_sha256=a.notice_sha256,
+            notice_path=_unique(f"notices/notice-letter-{a.start:%Y-%m-%d-%H%M}.pdf", taken)
+            if a.notice_letter
+            else "",
             rescheduled_to=a.rescheduled_to.start if a.rescheduled_to else None,
         )
         for a in found.order_by("booked", "id")
@@ -567,6 +571,13 @@ def _write(
         for rep in data.reports:
             content = _load(stored_reports[(rep.assignment, rep.version)], rep.path)
             reports.append(replace(rep, sha256_in_zip=add(archive, rep.path, content)))
+        letters = {
+            a.notice_sha256: a.notice_letter
+            for a in Appointment.objects.filter(referral=referral).exclude(notice_letter="")
+        }
+        for ap in data.appointments:
+            if ap.notice_path:  # the claimant's letter, as sent
+                add(archive, ap.notice_path, _load(letters[ap.notice_sha256], ap.notice_path))
         complete = replace(data, documents=tuple(documents), reports=tuple(reports))
         add(archive, PDF_NAME, render_claim_file(complete))
         manifest = _manifest(complete, listed, made_at)
@@ -650,7 +661,7 @@ router = Router(tags=["referrals"])
         "responses": {
             200: {
                 "description": "The claim file as a ZIP: claim-file.pdf, records/…,"
-                " reports/…, manifest.json",
+                " reports/…, notices/…, manifest.json",
                 "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
             }
         }

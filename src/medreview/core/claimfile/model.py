@@ -267,6 +267,7 @@ class Appointment:
     fee: Decimal | None = None
     fee_citation: str = ""
     notice_sha256: str = ""  # the claimant's notice letter as sent
+    notice_path: str = ""  # the letter's place in the ZIP (`notices/…`)
     rescheduled_to: datetime | None = None
 
 

@@ -533,7 +533,8 @@ def _ime(out: Out, data: ClaimFile) -> None:
         if ap.rescheduled_to is not None:
             out.field("Rescheduled to", f"{ap.rescheduled_to:%Y-%m-%d %H:%M}", indent=6)
         if ap.notice_sha256:
-            out.field("Notice letter", f"sent, SHA-256 {ap.notice_sha256}", indent=6)
+            where = f", {ap.notice_path}" if ap.notice_path else ""
+            out.field("Notice letter", f"sent, SHA-256 {ap.notice_sha256}{where}", indent=6)
 
 
 # 7. The audit trail
