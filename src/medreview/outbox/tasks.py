@@ -178,3 +178,26 @@ def send_email(email_pk: int, attempt: int) -> str | None:
 def _send(message: EmailMessage) -> None:
     with get_connection(fail_silently=False) as connection:
         connection.send_messages([message])
+
+
+def requeue_unsent() -> int:
+    """Queue again each webhook delivery and e-mail still waiting whose next attempt is in no
+    queue: its worker died in the middle of an attempt (which counts: the request may have
+    gone out), or before the first was queued. A task that finds its attempt made already
+    does nothing, so that one queued twice sends once. Returns how many were queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    count = 0
+    for model, again in ((WebhookDelivery, deliver_webhook), (Email, send_email)):
+        queued = {
+            ((r.args_kwargs or {}).get("args") or [None])[0]
+            for r in DBTaskResult.objects.filter(
+                status__in=["READY", "RUNNING"], task_path=again.module_path
+            ).only("args_kwargs")
+        }
+        waiting = model.objects.filter(status=model.PENDING).values_list("pk", "attempts")
+        for pk, attempts in waiting:
+            if pk not in queued:
+                again.enqueue(pk, attempts + 1)
+                count += 1
+    return count

@@ -61,9 +61,10 @@ def migrate_if_new() -> None:
 
 
 def requeue_unfinished(*, reclaim_running: bool, dead_workers: Collection[str] = ()) -> int:
-    """Queue again the reading of every referral not yet triaged, and the computing of every
-    assignment proposal not yet computed, whose task is not waiting in the queue: a worker
-    killed mid-task loses nothing (a referral given up after its attempts says so at once).
+    """Queue again the reading of every referral not yet triaged, the computing of every
+    assignment proposal not yet computed, and the next attempt of every webhook delivery and
+    e-mail not yet sent, whose task is not waiting in the queue: a worker killed mid-task
+    loses nothing (a referral given up after its attempts says so at once).
 
     `reclaim_running`: tasks marked running belong to no live worker, which is so when
     `medreview serve` starts (its workers are its own children, all stopped). Otherwise the
@@ -110,7 +111,9 @@ def requeue_unfinished(*, reclaim_running: bool, dead_workers: Collection[str] =
         if str(pk) not in waiting:
             propose_assignments.enqueue(pk)
             count += 1
-    return count
+    from medreview.outbox.tasks import requeue_unsent
+
+    return count + requeue_unsent()
 
 
 def queue_clock_check() -> bool:
