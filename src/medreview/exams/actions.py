@@ -320,9 +320,9 @@ def do_record_outcome(
 ) -> Appointment:
     """What became of a booked exam, once: attended (its report's clock starts) or a no-show
     (its fee), from the exam's day on; a late cancellation (its fee when within the
-    jurisdiction's business days of the exam, else a plain cancellation); or rescheduled (the appointment ends; with `start`
-    the same examiner is booked at that time in the same step, through the booking door).
-    Returns the appointment as recorded."""
+    jurisdiction's business days of the exam, else a plain cancellation); or rescheduled (the
+    appointment ends; with `start` the same examiner is booked at that time in the same step,
+    through the booking door). Returns the appointment as recorded."""
     require(actor, Permission.SCHEDULE_EXAMS)
     if outcome not in Appointment.OUTCOMES:
         raise ActionError(

@@ -6,8 +6,8 @@ administrator (`download_claim_file`).
 The ZIP holds `claim-file.pdf` (`core.claimfile.pdf`, made from `gather`'s data), each
 original record file under `records/`, each delivered report version under `reports/` and
 each notice letter sent to the claimant under `notices/`, decrypted from the store byte for
-byte, and `manifest.json`: every other file with its SHA-256 and size, the referral's id and claim number, when and by whom it was made, and the
-audit trail's check. No claimant name is in the manifest.
+byte, and `manifest.json`: every other file with its SHA-256 and size, the referral's id and
+claim number, when and by whom it was made, and the audit trail's check. No claimant name is in the manifest.
 
 It is made in one transaction with its audit event (`claim_file.downloaded`, with the number
 of files and the manifest's SHA-256): what the file says is what the database held as it was
