@@ -106,3 +106,29 @@ def test_workers_stay_for_the_next_case_and_a_dead_one_is_replaced(tmp_path: Pat
     assert after == first == again
     assert not pids & set(workers_module._shared_pool(2)._processes)  # type: ignore[attr-defined]
     workers_module.shutdown()
+
+
+def _signals() -> tuple[bool, bool]:
+    return (
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+        signal.getsignal(signal.SIGINT) == signal.SIG_DFL,
+    )
+
+
+def test_a_worker_stops_when_told_whatever_the_process_that_forked_it_handles() -> None:
+    """The background worker handles SIGTERM and SIGINT to stop gracefully (SystemExit); the
+    reading processes it forks must not inherit that, or one sending back its result when
+    the pool is ended would catch its stop and live on, blocked, holding its memory."""
+
+    def graceful(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    workers_module.shutdown()
+    kept = signal.signal(signal.SIGTERM, graceful), signal.signal(signal.SIGINT, graceful)
+    try:
+        executor = workers_module._shared_pool(2)
+        assert executor.submit(_signals).result(timeout=60) == (True, True)
+    finally:
+        workers_module.shutdown()
+        signal.signal(signal.SIGTERM, kept[0])
+        signal.signal(signal.SIGINT, kept[1])

@@ -21,6 +21,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -81,10 +82,22 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
     # memory page it touches into the worker: what exists now is left out of its rounds.
     gc.freeze()
     executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork")
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_stoppable,
     )
     _pool = (os.getpid(), workers, executor, with_context)
     return executor
+
+
+def _stoppable() -> None:
+    """In each worker, first: the signals that stop a process stop it. A worker forked from
+    the background worker inherits its handlers (a graceful stop that raises SystemExit),
+    which a worker sending back its result would catch and then try to send again; when a
+    sibling dies and the pool is ended, such a worker outlived it, blocked on a pipe no one
+    read, with every model it had loaded."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def forget_helper() -> None:
