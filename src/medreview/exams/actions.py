@@ -343,7 +343,7 @@ def do_record_outcome(
                 f"this appointment's outcome is recorded already: {found.get_status_display()}",
                 status=409,
             )
-        if outcome in (Appointment.ATTENDED, Appointment.NO_SHOW) and today < found.day:
+        if outcome in Appointment.ON_THE_DAY and today < found.day:
             # The claim file must not say an exam was held, or missed, before its day.
             raise ActionError(
                 f"the exam is on {when(found.start)}: whether the claimant came is recorded"

@@ -35,6 +35,8 @@ class Appointment(models.Model):
     # The outcomes a scheduler records (a late cancellation outside the jurisdiction's window
     # is kept as a plain cancellation).
     OUTCOMES = (ATTENDED, NO_SHOW, LATE_CANCEL, RESCHEDULED)
+    # Whether the claimant came: recorded from the exam's day on (`do_record_outcome`).
+    ON_THE_DAY = (ATTENDED, NO_SHOW)
     # An exam held or still to be held: it counts against the claim's frequency limits and
     # holds its examiner's hour.
     HELD_OR_BOOKED = (BOOKED, ATTENDED)

@@ -75,7 +75,7 @@ def render_schedule(
         ),
         "outcomes": list(OUTCOMES.items()),
         # Whether the claimant came is offered from the exam's day on, as the door allows.
-        "held_outcomes": (Appointment.ATTENDED, Appointment.NO_SHOW),
+        "on_the_day": Appointment.ON_THE_DAY,
         "today": timezone.localdate(),
     }
     claimant = referral.payload.get("claimant", {})
